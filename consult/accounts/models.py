@@ -1,0 +1,81 @@
+"""Users and their roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from consult.core.models import UTCDateTime, utcnow
+from consult.extensions import db
+
+_hasher = PasswordHasher()
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    COMMISSIONER = "commissioner"
+    FACILITATOR = "facilitator"
+    MEMBER = "member"
+
+
+ROLE_VALUES = tuple(role.value for role in Role)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased; the sign-in name.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: argon2id hash; NULL until the person sets a password (members added by a facilitator).
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER.value)
+    preferred_locale: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'commissioner', 'facilitator', 'member')", name="role_known"),
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        if not self.password_hash:
+            return False
+        try:
+            _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if _hasher.check_needs_rehash(self.password_hash):
+            self.set_password(password)
+        return True
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this before signing someone in
+        return self.active
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in {role.value for role in roles}
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in, kept for the rate limit window (per account and per address)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

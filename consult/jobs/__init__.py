@@ -1,0 +1,1 @@
+"""Background work: the job-status table, the queue, and the task runner."""

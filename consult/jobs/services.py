@@ -1,0 +1,90 @@
+"""The life of a job record: created, claimed once, progress, finished or failed."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from sqlalchemy import select, update
+
+from consult.core.models import utcnow
+from consult.extensions import db
+from consult.jobs.models import JobRecord, JobStatus
+
+
+def create_job_record(kind: str, *, subject: str | None = None, args: dict[str, Any] | None = None,
+                      actor=None) -> JobRecord:
+    """Record a piece of work as pending; the queue hands it to Redis after the request commits."""
+    record = JobRecord(kind=kind, subject=subject, args=args or {}, created_by_id=getattr(actor, "id", None))
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def mark_queued(job_id: str) -> None:
+    """Note that Redis holds the job, unless a worker has already picked it up."""
+    db.session.execute(
+        update(JobRecord)
+        .where(JobRecord.id == job_id, JobRecord.status == JobStatus.PENDING.value)
+        .values(status=JobStatus.QUEUED.value, enqueued_at=utcnow())
+    )
+
+
+def claim(job_id: str) -> bool:
+    """Move a job to running; False if another run already took it, so no job runs twice."""
+    result = db.session.execute(
+        update(JobRecord)
+        .where(JobRecord.id == job_id, JobRecord.status.in_((JobStatus.PENDING.value, JobStatus.QUEUED.value)))
+        .values(status=JobStatus.RUNNING.value, started_at=utcnow(), attempts=JobRecord.attempts + 1,
+                progress=0, error=None)
+    )
+    return result.rowcount == 1
+
+
+def report_progress(job_id: str, percent: int, message: str | None = None) -> None:
+    """Publish progress at once, on a connection of its own, so pages see it while the job's work is uncommitted."""
+    percent = max(0, min(100, int(percent)))
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(JobRecord).where(JobRecord.id == job_id).values(progress=percent, message=message)
+        )
+
+
+def finish(job_id: str, result: dict[str, Any] | None) -> None:
+    db.session.execute(
+        update(JobRecord).where(JobRecord.id == job_id).values(
+            status=JobStatus.FINISHED.value, progress=100, result=result, finished_at=utcnow(), message=None
+        )
+    )
+
+
+def fail(job_id: str, error: BaseException) -> None:
+    detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+    db.session.execute(
+        update(JobRecord).where(JobRecord.id == job_id).values(
+            status=JobStatus.FAILED.value, error=detail[:2000], finished_at=utcnow()
+        )
+    )
+
+
+def retry(record: JobRecord) -> JobRecord:
+    """Put a failed job back to pending so that the queue dispatches it again."""
+    if record.status != JobStatus.FAILED.value:
+        raise ValueError("Only a failed job can be retried.")
+    record.status = JobStatus.PENDING.value
+    record.progress = 0
+    record.finished_at = None
+    return record
+
+
+def pending_ids(limit: int = 100) -> list[str]:
+    return list(db.session.scalars(
+        select(JobRecord.id).where(JobRecord.status == JobStatus.PENDING.value)
+        .order_by(JobRecord.created_at).limit(limit)
+    ))
+
+
+def latest_for(subject: str) -> JobRecord | None:
+    return db.session.scalar(
+        select(JobRecord).where(JobRecord.subject == subject).order_by(JobRecord.created_at.desc()).limit(1)
+    )

@@ -1,0 +1,21 @@
+from flask import Blueprint, abort, jsonify, render_template, request
+from flask_login import current_user, login_required
+
+from consult.core.permissions import can_view_job
+from consult.core.web import wants_json
+from consult.extensions import db
+from consult.jobs.models import JobRecord
+
+bp = Blueprint("jobs", __name__)
+
+
+@bp.route("/jobs/<job_id>")
+@login_required
+def status(job_id):
+    record = db.get_or_404(JobRecord, job_id)
+    if not can_view_job(current_user, record):
+        abort(403)
+    if wants_json() or request.args.get("format") == "json":
+        return jsonify(id=record.id, status=record.status, progress=record.progress, message=record.message,
+                       error=record.error, result=record.result)
+    return render_template("jobs/status.html", job=record)

@@ -1,0 +1,1 @@
+"""Localities, planning groups, stakeholder groups and who belongs where."""

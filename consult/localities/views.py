@@ -1,0 +1,214 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consult.core.forms import ConfirmForm
+from consult.core.i18n import tr
+from consult.core.permissions import (
+    can_create_planning_group,
+    can_list_planning_groups,
+    can_manage_planning_group,
+    can_manage_reference_data,
+    can_view_planning_group,
+)
+from consult.core.web import form_error
+from consult.extensions import db
+from consult.jobs import queue
+from consult.jobs.services import latest_for
+from consult.localities import services
+from consult.localities.forms import LocalityForm, MemberForm, PlanningGroupForm, StakeholderGroupForm
+from consult.localities.models import Locality, Membership, PlanningGroup, StakeholderGroup
+
+bp = Blueprint("localities", __name__)
+
+
+def _default_locale() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+@bp.route("/localities")
+@login_required
+def localities():
+    _require(can_list_planning_groups(current_user))
+    return render_template("localities/localities.html", localities=services.localities(),
+                           can_edit=can_manage_reference_data(current_user))
+
+
+@bp.route("/localities/new", methods=["GET", "POST"], defaults={"locality_id": None})
+@bp.route("/localities/<int:locality_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_locality(locality_id):
+    _require(can_manage_reference_data(current_user))
+    locality = db.get_or_404(Locality, locality_id) if locality_id else None
+    form = LocalityForm.build(obj=locality)
+    if locality is not None and not form.is_submitted():
+        form.fill_localized("name", locality.name)
+    if form.validate_on_submit():
+        try:
+            services.save_locality(locality, code=form.code.data, name=form.localized("name"),
+                                   population=form.population.data, default_locale=_default_locale())
+        except services.LocalityError as exc:
+            db.session.rollback()
+            form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash(_("Locality saved."), "success")
+            return redirect(url_for("localities.localities"))
+    return render_template("localities/locality_form.html", form=form, locality=locality), 400 if form.errors else 200
+
+
+@bp.route("/stakeholder-groups")
+@login_required
+def stakeholder_groups():
+    _require(can_list_planning_groups(current_user))
+    return render_template("localities/stakeholder_groups.html", groups=services.stakeholder_groups(),
+                           can_edit=can_manage_reference_data(current_user))
+
+
+@bp.route("/stakeholder-groups/new", methods=["GET", "POST"], defaults={"group_id": None})
+@bp.route("/stakeholder-groups/<int:group_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_stakeholder_group(group_id):
+    _require(can_manage_reference_data(current_user))
+    group = db.get_or_404(StakeholderGroup, group_id) if group_id else None
+    form = StakeholderGroupForm.build(obj=group)
+    if group is not None and not form.is_submitted():
+        form.fill_localized("name", group.name)
+    if form.validate_on_submit():
+        try:
+            services.save_stakeholder_group(group, code=form.code.data, name=form.localized("name"),
+                                            weight=form.weight.data, default_locale=_default_locale())
+        except services.LocalityError as exc:
+            db.session.rollback()
+            form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash(_("Stakeholder group saved."), "success")
+            return redirect(url_for("localities.stakeholder_groups"))
+    return (render_template("localities/stakeholder_group_form.html", form=form, group=group),
+            400 if form.errors else 200)
+
+
+@bp.route("/planning-groups")
+@login_required
+def planning_groups():
+    _require(can_list_planning_groups(current_user))
+    return render_template("localities/planning_groups.html", groups=services.planning_groups_for(current_user),
+                           can_create=can_create_planning_group(current_user))
+
+
+def _planning_group_form(group: PlanningGroup | None) -> PlanningGroupForm:
+    form = PlanningGroupForm.build(obj=group)
+    form.locality.choices = [(loc.id, f"{tr(loc.name)} ({loc.code})") for loc in services.localities()]
+    form.facilitators.choices = [(u.id, u.name) for u in services.facilitator_candidates()]
+    if group is not None and not form.is_submitted():
+        form.fill_localized("name", group.name)
+        form.locality.data = group.locality_id
+        form.facilitators.data = [u.id for u in group.facilitators]
+    return form
+
+
+@bp.route("/planning-groups/new", methods=["GET", "POST"], defaults={"group_id": None})
+@bp.route("/planning-groups/<int:group_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_planning_group(group_id):
+    group = db.get_or_404(PlanningGroup, group_id) if group_id else None
+    _require(can_manage_planning_group(current_user, group) if group else can_create_planning_group(current_user))
+    form = _planning_group_form(group)
+    if form.validate_on_submit():
+        facilitator_ids = form.facilitators.data or []
+        if group is not None and not can_create_planning_group(current_user):
+            # A facilitator may rename their group but not hand it to others or take it elsewhere.
+            facilitator_ids = [u.id for u in group.facilitators]
+            form.locality.data = group.locality_id
+        try:
+            saved = services.save_planning_group(
+                group, locality=db.session.get(Locality, form.locality.data), name=form.localized("name"),
+                devolved_budget=form.devolved_budget.data, facilitator_ids=facilitator_ids,
+                default_locale=_default_locale())
+        except services.LocalityError as exc:
+            db.session.rollback()
+            form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash(_("Planning group saved."), "success")
+            return redirect(url_for("localities.planning_group", group_id=saved.id))
+    return (render_template("localities/planning_group_form.html", form=form, group=group,
+                            can_reassign=can_create_planning_group(current_user)), 400 if form.errors else 200)
+
+
+@bp.route("/planning-groups/<int:group_id>")
+@login_required
+def planning_group(group_id):
+    group = db.get_or_404(PlanningGroup, group_id)
+    _require(can_view_planning_group(current_user, group))
+    return render_template("localities/planning_group.html", group=group,
+                           can_manage=can_manage_planning_group(current_user, group),
+                           profile_job=latest_for(f"planning_group:{group.id}"),
+                           stakeholder_groups=services.stakeholder_groups(), confirm=ConfirmForm())
+
+
+def _member_form() -> MemberForm:
+    form = MemberForm()
+    form.stakeholder_group.choices = [(sg.id, tr(sg.name)) for sg in services.stakeholder_groups()]
+    return form
+
+
+@bp.route("/planning-groups/<int:group_id>/members/new", methods=["GET", "POST"])
+@login_required
+def add_member(group_id):
+    group = db.get_or_404(PlanningGroup, group_id)
+    _require(can_manage_planning_group(current_user, group))
+    form = _member_form()
+    if form.validate_on_submit():
+        try:
+            membership = services.add_member(group, name=form.name.data, email=form.email.data,
+                                             stakeholder_group=db.session.get(StakeholderGroup,
+                                                                              form.stakeholder_group.data))
+        except (services.LocalityError, ValueError) as exc:
+            db.session.rollback()
+            form_error(form, getattr(exc, "field", None) or "email", str(exc))
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been added to the group.", name=membership.user.name), "success")
+            return redirect(url_for("localities.planning_group", group_id=group.id))
+    return render_template("localities/member_form.html", form=form, group=group), 400 if form.errors else 200
+
+
+@bp.route("/planning-groups/<int:group_id>/members/<int:membership_id>/remove", methods=["POST"])
+@login_required
+def remove_member(group_id, membership_id):
+    group = db.get_or_404(PlanningGroup, group_id)
+    _require(can_manage_planning_group(current_user, group))
+    membership = db.get_or_404(Membership, membership_id)
+    if membership.planning_group_id != group.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    name = membership.user.name
+    services.remove_member(membership)
+    db.session.commit()
+    flash(_("%(name)s has been removed from the group.", name=name), "success")
+    return redirect(url_for("localities.planning_group", group_id=group.id))
+
+
+@bp.route("/planning-groups/<int:group_id>/profile", methods=["POST"])
+@login_required
+def recompute_profile(group_id):
+    group = db.get_or_404(PlanningGroup, group_id)
+    _require(can_manage_planning_group(current_user, group))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    record = queue.submit("planning_group.profile", subject=f"planning_group:{group.id}",
+                          args={"planning_group_id": group.id}, actor=current_user)
+    if queue.commit_and_dispatch():
+        flash(_("The membership profile is being recalculated."), "success")
+    else:
+        flash(_("The job service is not available just now. The recalculation will start when it is back."),
+              "warning")
+    return redirect(url_for("jobs.status", job_id=record.id))
