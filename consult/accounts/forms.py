@@ -7,10 +7,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from consult.accounts.models import Role
+from consult.core.forms import ChoiceRadioField
 
 ROLE_CHOICES = [
     (Role.MEMBER.value, _l("Member")),
@@ -42,7 +43,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    preferred_locale = RadioField(_l("Language"), widget=GovRadioInput(),
+    preferred_locale = ChoiceRadioField(_l("Language"), widget=GovRadioInput(),
                                   validators=[InputRequired(message=_l("Choose a language"))])
     submit = SubmitField(_l("Save language"), widget=GovSubmitInput())
 
@@ -55,7 +56,7 @@ class UserForm(FlaskForm):
                                    Email(message=_l("Enter an email address in the correct format, like name@example.com"),
                                          check_deliverability=False),
                                    Length(max=254)])
-    role = RadioField(_l("Role"), choices=ROLE_CHOICES, default=Role.MEMBER.value, widget=GovRadioInput(),
+    role = ChoiceRadioField(_l("Role"), choices=ROLE_CHOICES, default=Role.MEMBER.value, widget=GovRadioInput(),
                       validators=[InputRequired(message=_l("Choose a role"))])
     password = PasswordField(_l("Password (optional)"), widget=GovPasswordInput(),
                              description=_l("Leave empty if the person will be invited to set their own."),
@@ -66,7 +67,7 @@ class UserForm(FlaskForm):
 class UserEditForm(FlaskForm):
     name = StringField(_l("Full name"), widget=GovTextInput(),
                        validators=[InputRequired(message=_l("Enter a name")), Length(max=200)])
-    role = RadioField(_l("Role"), choices=ROLE_CHOICES, widget=GovRadioInput(),
+    role = ChoiceRadioField(_l("Role"), choices=ROLE_CHOICES, widget=GovRadioInput(),
                       validators=[InputRequired(message=_l("Choose a role"))])
     active = BooleanField(_l("Can sign in"), widget=GovCheckboxInput())
     submit = SubmitField(_l("Save changes"), widget=GovSubmitInput())

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
 
 from consult.core.i18n import locale_name
 
@@ -51,17 +51,6 @@ class LocalizedForm(FlaskForm):
         for code in current_app.config["LOCALES"]:
             self[f"{base}_{code}"].data = (content or {}).get(code, "")
 
-    def validate_localized(self, required_locale: str) -> bool:
-        """The default language's text is required for every localized field."""
-        ok = True
-        for base, label, _max, _ta in self.localized_fields:
-            field = self[f"{base}_{required_locale}"]
-            if not (field.data or "").strip():
-                field.errors = list(field.errors) + [_("Enter %(what)s in %(language)s",
-                                                       what=str(label).lower(), language=locale_name(required_locale))]
-                ok = False
-        return ok
-
 
 class _LocaleLabel:
     """A label such as "Name (Cymraeg)", translated when rendered."""
@@ -73,10 +62,38 @@ class _LocaleLabel:
         return f"{self.label} ({locale_name(self.code)})"
 
 
+class _ClearChoiceMixin:
+    """Choice fields whose refusal of a tampered or unknown value says what to do, in the reader's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_("Choose one of the options")) from None
+
+    def pre_validate(self, form):
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(_("Choose one of the options")) from None
+
+
+class ChoiceRadioField(_ClearChoiceMixin, RadioField):
+    pass
+
+
+class ChoiceSelectField(_ClearChoiceMixin, SelectField):
+    pass
+
+
+class ChoiceMultipleField(_ClearChoiceMixin, SelectMultipleField):
+    pass
+
+
 class ConfirmForm(FlaskForm):
     """A bare form for POST-only buttons (remove, run job), so CSRF is still checked."""
 
     submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
 
-__all__ = ["LocalizedForm", "ConfirmForm", "Length", "Optional"]

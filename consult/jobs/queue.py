@@ -97,6 +97,35 @@ def commit_and_dispatch() -> int:
     return dispatch_pending()
 
 
+PROGRESS_KEY = "consult:job-progress:{}"
+
+
+def publish_progress(job_id: str, percent: int, message: str | None = None) -> None:
+    """Live progress of a running job, kept in Redis so the job's own transaction stays its own.
+
+    The record in the database says queued/running/finished/failed; the percentage in between is
+    transient and only lives here (for a day)."""
+    percent = max(0, min(100, int(percent)))
+    try:
+        conn = connection()
+        conn.hset(PROGRESS_KEY.format(job_id), mapping={"percent": percent, "message": message or ""})
+        conn.expire(PROGRESS_KEY.format(job_id), 24 * 3600)
+    except UNAVAILABLE:
+        log.warning("could not publish progress for job %s", job_id)
+
+
+def read_progress(record: JobRecord) -> tuple[int, str | None]:
+    """The best-known progress of a job: live from Redis while it runs, else from its record."""
+    if record.status == "running":
+        try:
+            live = connection().hgetall(PROGRESS_KEY.format(record.id))
+        except UNAVAILABLE:
+            live = {}
+        if live:
+            return int(live[b"percent"]), (live.get(b"message") or b"").decode() or None
+    return record.progress, record.message
+
+
 def available() -> bool:
     try:
         return bool(connection().ping())

@@ -41,15 +41,6 @@ def claim(job_id: str) -> bool:
     return result.rowcount == 1
 
 
-def report_progress(job_id: str, percent: int, message: str | None = None) -> None:
-    """Publish progress at once, on a connection of its own, so pages see it while the job's work is uncommitted."""
-    percent = max(0, min(100, int(percent)))
-    with db.engine.begin() as connection:
-        connection.execute(
-            update(JobRecord).where(JobRecord.id == job_id).values(progress=percent, message=message)
-        )
-
-
 def finish(job_id: str, result: dict[str, Any] | None) -> None:
     db.session.execute(
         update(JobRecord).where(JobRecord.id == job_id).values(

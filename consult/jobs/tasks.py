@@ -14,6 +14,7 @@ from flask import has_app_context
 
 from consult.extensions import db
 from consult.jobs import services
+from consult.jobs.queue import publish_progress
 from consult.jobs.models import JobRecord
 
 _app = None
@@ -50,7 +51,7 @@ def run(job_id: str) -> None:
             return
         record = db.session.get(JobRecord, job_id)
         try:
-            result = KINDS[record.kind](**record.args, progress=partial(services.report_progress, job_id))
+            result = KINDS[record.kind](**record.args, progress=partial(publish_progress, job_id))
             services.finish(job_id, result)
             db.session.commit()
         except Exception as exc:

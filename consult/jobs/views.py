@@ -5,6 +5,7 @@ from consult.core.permissions import can_view_job
 from consult.core.web import wants_json
 from consult.extensions import db
 from consult.jobs.models import JobRecord
+from consult.jobs.queue import read_progress
 
 bp = Blueprint("jobs", __name__)
 
@@ -15,7 +16,8 @@ def status(job_id):
     record = db.get_or_404(JobRecord, job_id)
     if not can_view_job(current_user, record):
         abort(403)
+    progress, message = read_progress(record)
     if wants_json() or request.args.get("format") == "json":
-        return jsonify(id=record.id, status=record.status, progress=record.progress, message=record.message,
+        return jsonify(id=record.id, status=record.status, progress=progress, message=message,
                        error=record.error, result=record.result)
-    return render_template("jobs/status.html", job=record)
+    return render_template("jobs/status.html", job=record, progress=progress)

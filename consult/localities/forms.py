@@ -1,10 +1,23 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import DecimalField, EmailField, FloatField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import (
+    DecimalField,
+    EmailField,
+    FloatField,
+    IntegerField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from consult.core.forms import LocalizedForm
+from consult.core.forms import ChoiceMultipleField, ChoiceRadioField, ChoiceSelectField, LocalizedForm
 
 
 class LocalityForm(LocalizedForm):
@@ -31,12 +44,12 @@ class StakeholderGroupForm(LocalizedForm):
 
 class PlanningGroupForm(LocalizedForm):
     localized_fields = (("name", _l("Name"), 200, False),)
-    locality = SelectField(_l("Locality"), coerce=int, widget=GovSelect(),
+    locality = ChoiceSelectField(_l("Locality"), coerce=int, widget=GovSelect(),
                            validators=[InputRequired(message=_l("Choose a locality"))])
     devolved_budget = DecimalField(_l("Devolved budget in pounds (optional)"), places=2, widget=GovTextInput(),
                                    validators=[Optional(), NumberRange(min=0, max=1_000_000_000,
                                                                        message=_l("Enter an amount of 0 or more"))])
-    facilitators = SelectMultipleField(_l("Facilitators"), coerce=int, widget=GovCheckboxesInput(),
+    facilitators = ChoiceMultipleField(_l("Facilitators"), coerce=int, widget=GovCheckboxesInput(),
                                        validators=[Optional()])
     submit = SubmitField(_l("Save planning group"), widget=GovSubmitInput())
 
@@ -49,6 +62,6 @@ class MemberForm(FlaskForm):
                                    Email(message=_l("Enter an email address in the correct format, like name@example.com"),
                                          check_deliverability=False),
                                    Length(max=254)])
-    stakeholder_group = RadioField(_l("Stakeholder group"), coerce=int, widget=GovRadioInput(),
+    stakeholder_group = ChoiceRadioField(_l("Stakeholder group"), coerce=int, widget=GovRadioInput(),
                                    validators=[InputRequired(message=_l("Choose the stakeholder group they speak for"))])
     submit = SubmitField(_l("Add member"), widget=GovSubmitInput())

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.accounts.models import Role, User
 from consult.accounts.services import create_user, find_user_by_email
+from consult.core.i18n import locale_name
 from consult.core.models import utcnow
 from consult.core.permissions import is_admin
 from consult.core.services import record_change
@@ -46,7 +47,8 @@ def _check_code(code: str) -> str:
 def _check_name(name: dict[str, str], default_locale: str) -> dict[str, str]:
     name = {k: v.strip() for k, v in (name or {}).items() if v and v.strip()}
     if not name.get(default_locale):
-        raise LocalityError(_("Enter a name in the default language."), f"name_{default_locale}")
+        raise LocalityError(_("Enter a name in %(language)s.", language=locale_name(default_locale)),
+                            f"name_{default_locale}")
     return name
 
 

@@ -102,14 +102,20 @@ def planning_groups():
                            can_create=can_create_planning_group(current_user))
 
 
-def _planning_group_form(group: PlanningGroup | None) -> PlanningGroupForm:
+def _planning_group_form(group: PlanningGroup | None, can_reassign: bool) -> PlanningGroupForm:
     form = PlanningGroupForm.build(obj=group)
-    form.locality.choices = [(loc.id, f"{tr(loc.name)} ({loc.code})") for loc in services.localities()]
-    form.facilitators.choices = [(u.id, u.name) for u in services.facilitator_candidates()]
+    if not can_reassign:
+        # A facilitator may rename their group but not move it or hand it to others: those fields are not theirs.
+        del form.locality
+        del form.facilitators
+    else:
+        form.locality.choices = [(loc.id, f"{tr(loc.name)} ({loc.code})") for loc in services.localities()]
+        form.facilitators.choices = [(u.id, u.name) for u in services.facilitator_candidates()]
     if group is not None and not form.is_submitted():
         form.fill_localized("name", group.name)
-        form.locality.data = group.locality_id
-        form.facilitators.data = [u.id for u in group.facilitators]
+        if can_reassign:
+            form.locality.data = group.locality_id
+            form.facilitators.data = [u.id for u in group.facilitators]
     return form
 
 
@@ -119,16 +125,17 @@ def _planning_group_form(group: PlanningGroup | None) -> PlanningGroupForm:
 def edit_planning_group(group_id):
     group = db.get_or_404(PlanningGroup, group_id) if group_id else None
     _require(can_manage_planning_group(current_user, group) if group else can_create_planning_group(current_user))
-    form = _planning_group_form(group)
+    can_reassign = can_create_planning_group(current_user)
+    form = _planning_group_form(group, can_reassign)
     if form.validate_on_submit():
-        facilitator_ids = form.facilitators.data or []
-        if group is not None and not can_create_planning_group(current_user):
-            # A facilitator may rename their group but not hand it to others or take it elsewhere.
-            facilitator_ids = [u.id for u in group.facilitators]
-            form.locality.data = group.locality_id
+        if can_reassign:
+            locality = db.session.get(Locality, form.locality.data)
+            facilitator_ids = form.facilitators.data or []
+        else:
+            locality, facilitator_ids = group.locality, [u.id for u in group.facilitators]
         try:
             saved = services.save_planning_group(
-                group, locality=db.session.get(Locality, form.locality.data), name=form.localized("name"),
+                group, locality=locality, name=form.localized("name"),
                 devolved_budget=form.devolved_budget.data, facilitator_ids=facilitator_ids,
                 default_locale=_default_locale())
         except services.LocalityError as exc:
@@ -139,7 +146,7 @@ def edit_planning_group(group_id):
             flash(_("Planning group saved."), "success")
             return redirect(url_for("localities.planning_group", group_id=saved.id))
     return (render_template("localities/planning_group_form.html", form=form, group=group,
-                            can_reassign=can_create_planning_group(current_user)), 400 if form.errors else 200)
+                            can_reassign=can_reassign), 400 if form.errors else 200)
 
 
 @bp.route("/planning-groups/<int:group_id>")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -188,7 +188,7 @@ class PriorityResult:
     score: float
     share: float
     rank: int
-    by_group: dict[str, float] = field(default_factory=dict)
+    by_group: dict[str, float]
 
     def as_dict(self) -> dict[str, Any]:
         return {

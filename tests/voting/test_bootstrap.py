@@ -172,15 +172,34 @@ def test_no_priorities():
 
 
 def test_single_ballot_per_group_reproduces_point_ranks_with_float_noise():
-    # Weights whose products are not exact in binary still rank like tally() does.
+    # 0.1 + 0.2 != 0.3 in binary floating point: the scores differ by one ulp, which
+    # tally() treats as a tie; the resampled ranking must do the same.
     codes = ["A", "B"]
-    points = {"x": np.array([[1.0, 0.0]]), "y": np.array([[2.0, 0.0]]), "z": np.array([[0.0, 3.0]])}
-    weights = {"x": 0.1, "y": 0.1, "z": 0.1}
-    for scheme in SCHEMES:
-        expected = point_ranks(codes, points, weights, scheme)
+    points = {"x": np.array([[1.0, 0.0]]), "y": np.array([[1.0, 0.0]]), "z": np.array([[0.0, 1.0]])}
+    weights = {"x": 0.1, "y": 0.2, "z": 0.3}
+    for scheme in ("group_weights", "group_shares"):
+        result = tally(codes, {("x", "A"): 1, ("y", "A"): 1, ("z", "B"): 1}, {"x": 1, "y": 1, "z": 1}, weights, scheme)
+        a, b = (p.score for p in result.priorities)
+        assert a != b  # the noise is really there
+        assert [p.rank for p in result.priorities] == [1, 1]
         got = rank_intervals(codes, points, weights, scheme, resamples=10)
-        assert got == {p: (r, r) for p, r in expected.items()}
-    assert point_ranks(codes, points, weights, "group_weights") == {"A": 1, "B": 1}
+        assert got == {"A": (1, 1), "B": (1, 1)}
+
+
+def test_interval_ends_are_observed_extremes_with_two_resamples():
+    # With two resamples the lower end is the smaller observed rank and the upper end the
+    # larger one (no interpolation). One voter approves A, another B: a resample ranks A
+    # first (both ballots A), second (both B) or tied first, so over a few seeds the two
+    # resamples must sometimes disagree and the interval must then span both ranks.
+    points = {"user": np.array([[1.0, 0.0], [0.0, 1.0]])}
+    seen = set()
+    for seed in range(40):
+        got = rank_intervals(["A", "B"], points, {"user": 1}, "equal_people", resamples=2, level=0.5, seed=seed)
+        for lo, hi in got.values():
+            assert type(lo) is int and type(hi) is int and lo in (1, 2) and hi in (1, 2)
+        seen.add(got["A"])
+    assert (1, 2) in seen
+    assert seen <= {(1, 1), (2, 2), (1, 2)}
 
 
 @settings(max_examples=60, deadline=None, database=None)
@@ -205,18 +224,18 @@ def test_constant_groups_match_tally_exactly(data):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(scheme="nope"), "unknown weighting scheme"),
-        (dict(weights={}), "no weight"),
-        (dict(points={"user": np.ones((3, 2))}), r"\(n x 3\) array"),
-        (dict(points={"user": -np.ones((3, 3))}), ">= 0"),
-        (dict(resamples=0), "resamples"),
-        (dict(level=1.0), "level"),
-        (dict(level=0.0), "level"),
-        (dict(chunk_size=0), "chunk_size"),
+        ({"scheme": "nope"}, "unknown weighting scheme"),
+        ({"weights": {}}, "no weight"),
+        ({"points": {"user": np.ones((3, 2))}}, r"\(n x 3\) array"),
+        ({"points": {"user": -np.ones((3, 3))}}, ">= 0"),
+        ({"resamples": 0}, "resamples"),
+        ({"level": 1.0}, "level"),
+        ({"level": 0.0}, "level"),
+        ({"chunk_size": 0}, "chunk_size"),
     ],
 )
 def test_rejects_bad_input(kwargs, message):
-    args = dict(points={"user": np.ones((3, 3))}, weights={"user": 1.0}, scheme="equal_people")
+    args = {"points": {"user": np.ones((3, 3))}, "weights": {"user": 1.0}, "scheme": "equal_people"}
     args.update(kwargs)
     extra = {k: v for k, v in args.items() if k in ("resamples", "level", "chunk_size")}
     with pytest.raises(ValueError, match=message):

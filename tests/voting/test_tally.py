@@ -47,7 +47,9 @@ def by_group(result: TallyResult) -> dict[str, dict[str, float]]:
     return {p.code: p.by_group for p in result.priorities}
 
 
-def cast(method: str, group_ballots: list[tuple[str, dict[str, int]]], **rules: int) -> list[tuple[str, dict[str, int]]]:
+def cast(
+    method: str, group_ballots: list[tuple[str, dict[str, int]]], **rules: int
+) -> list[tuple[str, dict[str, int]]]:
     """Run every raw ballot through ballot_points, as the importer does."""
     return [(g, ballot_points(method, CODES, choices, **rules)) for g, choices in group_ballots]
 
@@ -106,9 +108,7 @@ def test_ranking_group_shares_carers_count_as_their_weight():
 
 def test_ranking_outcome_flips_between_schemes():
     # The whole point of weighting: the winner depends on the scheme.
-    winners = {
-        s: order(tally_ballots(CODES, cast("ranking", RANKING_BALLOTS), WEIGHTS, s))[0] for s in SCHEMES
-    }
+    winners = {s: order(tally_ballots(CODES, cast("ranking", RANKING_BALLOTS), WEIGHTS, s))[0] for s in SCHEMES}
     assert winners == {"equal_people": "C", "group_weights": "C", "group_shares": "A"}
 
 
@@ -158,9 +158,7 @@ def test_approval_group_shares():
 
 # carers: {A: 10}, {A: 6, B: 4}          -> S(carer) = A 16, B 4, C 0
 # practitioners: 5 x {B: 3, C: 7}        -> S(practitioner) = A 0, B 15, C 35
-POINTS_BALLOTS = [("carer", {"A": 10}), ("carer", {"A": 6, "B": 4, "C": 0})] + [
-    ("practitioner", {"B": 3, "C": 7})
-] * 5
+POINTS_BALLOTS = [("carer", {"A": 10}), ("carer", {"A": 6, "B": 4, "C": 0})] + [("practitioner", {"B": 3, "C": 7})] * 5
 
 
 def test_points_equal_people():
@@ -204,7 +202,9 @@ def test_tally_from_sums_table_matches_tally_ballots():
 
 def test_tally_accepts_decimal_sums_from_sql():
     # PostgreSQL SUM(bigint) comes back as Decimal.
-    r = tally(["A", "B"], {("carer", "A"): Decimal(3), ("carer", "B"): Decimal("1")}, {"carer": 2}, {"carer": 1}, "equal_people")
+    r = tally(
+        ["A", "B"], {("carer", "A"): Decimal(3), ("carer", "B"): Decimal(1)}, {"carer": 2}, {"carer": 1}, "equal_people"
+    )
     assert scores(r) == {"A": 3.0, "B": 1.0}
     assert all(type(p.score) is float for p in r.priorities)
 
@@ -232,9 +232,10 @@ def test_tie_within_relative_tolerance_but_not_beyond():
 
 
 def test_float_noise_from_weights_still_ties():
-    # 0.1 + 0.2 != 0.3 in floating point, but the scores are meant to be equal.
-    sums = {("x", "A"): 1, ("y", "A"): 2, ("z", "B"): 3}
-    r = tally(["A", "B"], sums, {"x": 1, "y": 1, "z": 1}, {"x": 0.1, "y": 0.1, "z": 0.1}, "group_weights")
+    # 0.1 + 0.2 != 0.3 in binary floating point, but the scores are meant to be equal.
+    sums = {("x", "A"): 1, ("y", "A"): 1, ("z", "B"): 1}
+    r = tally(["A", "B"], sums, {"x": 1, "y": 1, "z": 1}, {"x": 0.1, "y": 0.2, "z": 0.3}, "group_weights")
+    assert scores(r)["A"] != scores(r)["B"]  # the noise is really there
     assert ranks(r) == {"A": 1, "B": 1}
 
 
@@ -327,26 +328,26 @@ def test_as_dict_shape():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(scheme="loudest_wins"), "unknown weighting scheme"),
-        (dict(weights={"carer": 1.0}), "no weight given for stakeholder group 'practitioner'"),
-        (dict(weights={"carer": -1.0, "practitioner": 1.0}), "must be a finite number >= 0"),
-        (dict(weights={"carer": float("nan"), "practitioner": 1.0}), "must be a finite number >= 0"),
-        (dict(sums={("carer", "Z"): 1}), "unknown priority 'Z'"),
-        (dict(sums={("gp", "A"): 1}), "no ballot count"),
-        (dict(sums={("carer", "A"): -1}), "must be a finite number >= 0"),
-        (dict(counts={"carer": -1, "practitioner": 5}), "whole number >= 0"),
-        (dict(counts={"carer": 0, "practitioner": 5}), "has points for 'A' but no ballots"),
-        (dict(codes=["A", "A"]), "unique"),
+        ({"scheme": "loudest_wins"}, "unknown weighting scheme"),
+        ({"weights": {"carer": 1.0}}, "no weight given for stakeholder group 'practitioner'"),
+        ({"weights": {"carer": -1.0, "practitioner": 1.0}}, "must be a finite number >= 0"),
+        ({"weights": {"carer": float("nan"), "practitioner": 1.0}}, "must be a finite number >= 0"),
+        ({"sums": {("carer", "Z"): 1}}, "unknown priority 'Z'"),
+        ({"sums": {("gp", "A"): 1}}, "no ballot count"),
+        ({"sums": {("carer", "A"): -1}}, "must be a finite number >= 0"),
+        ({"counts": {"carer": -1, "practitioner": 5}}, "whole number >= 0"),
+        ({"counts": {"carer": 0, "practitioner": 5}}, "has points for 'A' but no ballots"),
+        ({"codes": ["A", "A"]}, "unique"),
     ],
 )
 def test_tally_rejects_bad_input(kwargs, message):
-    args = dict(
-        codes=CODES,
-        sums={("carer", "A"): 1},
-        counts={"carer": 1, "practitioner": 5},
-        weights=WEIGHTS,
-        scheme="equal_people",
-    )
+    args = {
+        "codes": CODES,
+        "sums": {("carer", "A"): 1},
+        "counts": {"carer": 1, "practitioner": 5},
+        "weights": WEIGHTS,
+        "scheme": "equal_people",
+    }
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         tally(args["codes"], args["sums"], args["counts"], args["weights"], args["scheme"])

@@ -127,7 +127,9 @@ def test_truncated_rankings_match_domination_borda(seed, m, n):
     for _ in range(n):
         k = int(rng.integers(1, m + 1))
         rankings.append([int(c) for c in rng.permutation(m)[:k]])
-    ballots = [("user", ballot_points("ranking", codes, {codes[c]: pos + 1 for pos, c in enumerate(r)})) for r in rankings]
+    ballots = [
+        ("user", ballot_points("ranking", codes, {codes[c]: pos + 1 for pos, c in enumerate(r)})) for r in rankings
+    ]
     ours = tally_ballots(codes, ballots, {"user": 1}, "equal_people")
     prof = ProfileWithTies([{c: pos + 1 for pos, c in enumerate(r)} for r in rankings], candidates=list(range(m)))
     theirs = domination_borda_scores(prof)
