@@ -66,6 +66,12 @@ def _make_app(database_url: str, redis_url: str, **extra):
     return create_app(config)
 
 
+@pytest.fixture(scope="session")
+def make_test_app(redis_url):
+    """Build another app on a fresh database named by `suffix` (e.g. for migration tests)."""
+    return lambda suffix, **extra: _make_app(_database_url(suffix), redis_url, **extra)
+
+
 class FreshContextClient(FlaskClient):
     """Each request gets its own app context, so `g` (and the signed-in user) never leaks between requests."""
 

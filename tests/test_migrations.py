@@ -1,7 +1,5 @@
 """Migrations: one head, upgrade from empty, downgrade to base, and the same schema as the models."""
 
-import os
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -14,10 +12,8 @@ from consult.extensions import db
 
 
 @pytest.fixture
-def migration_app(redis_url):
-    from conftest import _database_url, _make_app
-
-    app = _make_app(_database_url("migrations"), redis_url)
+def migration_app(make_test_app):
+    app = make_test_app("migrations")
     with app.app_context():
         yield app
         db.engine.dispose()

@@ -1,0 +1,59 @@
+# consult: `make run` (the app with demo data) and `make test` (the whole suite) on a fresh machine.
+# Needs Python 3.11+ and Node.js/npm (for the pinned GOV.UK Frontend assets); `make test` also needs
+# Debian's chromium, which it installs with apt-get when run as root.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+FLASK = $(BIN)/flask --app consult
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install assets translations db demo browser-deps i18n-extract i18n-update clean
+
+run: install assets translations db demo
+	$(FLASK) serve --host $(HOST) --port $(PORT)
+
+test: install assets translations browser-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: node_modules/.installed
+	bash assets/build.sh
+
+translations: install
+	$(BIN)/pybabel compile -d translations --statistics
+
+db: install
+	$(FLASK) db upgrade
+
+demo: install
+	$(FLASK) demo
+
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+# Interface strings: extract from code and templates, merge into each catalogue, then translate the
+# new msgstr entries (cy, ur) before committing. `make translations` compiles them.
+i18n-extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project consult --copyright-holder "consult contributors" -o translations/messages.pot .
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+clean:
+	rm -rf $(VENV) node_modules consult/static/govuk consult/static/vendor instance
