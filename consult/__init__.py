@@ -59,6 +59,8 @@ def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from consult.accounts.models import User
+    # Every model is imported here so that metadata (create_all, migrations) sees the whole schema.
+    from consult import models  # noqa: F401
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -70,14 +72,19 @@ def _init_login(app: Flask) -> None:
         return db.session.get(User, int(user_id))
 
 
-def _register_blueprints(app: Flask) -> None:
-    from consult.accounts.views import bp as accounts_bp
-    from consult.core.views import bp as core_bp
-    from consult.jobs.views import bp as jobs_bp
-    from consult.localities.views import bp as localities_bp
+#: Domain packages, each with a `views.py` holding a blueprint named `bp`.
+DOMAINS = ("core", "accounts", "localities", "consultations", "voting", "surveys", "commissioning", "reports",
+           "notifications", "jobs")
 
-    for blueprint in (core_bp, accounts_bp, localities_bp, jobs_bp):
-        app.register_blueprint(blueprint)
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    for domain in DOMAINS:
+        if find_spec(f"consult.{domain}") is None or find_spec(f"consult.{domain}.views") is None:
+            continue  # a domain not built yet
+        app.register_blueprint(import_module(f"consult.{domain}.views").bp)
 
 
 def _register_errors(app: Flask) -> None:

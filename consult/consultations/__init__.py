@@ -1,0 +1,1 @@
+"""Consultations: their window, status, localities covered, own stakeholder weights, public landing page."""

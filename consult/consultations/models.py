@@ -1,0 +1,99 @@
+"""A consultation: a time-boxed engagement in some localities, holding a survey and/or a priority vote."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, CheckConstraint, Column, Float, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.core.models import UTCDateTime, utcnow
+from consult.extensions import db
+from consult.localities.models import Locality, StakeholderGroup
+
+if TYPE_CHECKING:
+    from consult.voting.models import Vote
+
+
+class ConsultationStatus(str, enum.Enum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    #: Closed, and its results (and "you said, we did") are public.
+    PUBLISHED = "published"
+
+
+STATUS_VALUES = tuple(s.value for s in ConsultationStatus)
+
+consultation_localities = Table(
+    "consultation_localities",
+    db.metadata,
+    Column("consultation_id", ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True),
+    Column("locality_id", ForeignKey("localities.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Consultation(db.Model):
+    __tablename__ = "consultations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Used in public URLs: /c/<slug>.
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The language content falls back to when a translation is missing.
+    default_locale: Mapped[str] = mapped_column(String(8), default="en")
+    title: Mapped[dict[str, str]] = mapped_column(JSON)
+    summary: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    #: Easy-read version of the summary, per locale.
+    easy_read: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    #: Locales whose translation a person has checked; others are labelled as unreviewed to readers.
+    reviewed_locales: Mapped[list[str]] = mapped_column(JSON, default=list)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default=ConsultationStatus.DRAFT.value, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    localities: Mapped[list[Locality]] = relationship(secondary=consultation_localities, order_by=Locality.code)
+    group_weights: Mapped[list[ConsultationGroupWeight]] = relationship(
+        back_populates="consultation", cascade="all, delete-orphan")
+    vote: Mapped[Vote | None] = relationship(back_populates="consultation", uselist=False,
+                                             cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
+        CheckConstraint("status IN ('draft', 'open', 'closed', 'published')", name="status_known"),
+    )
+
+    def accepts_responses(self, now: datetime | None = None) -> bool:
+        """Open, and inside its window: the only time anyone may vote or answer."""
+        now = now or utcnow()
+        return self.status == ConsultationStatus.OPEN.value and self.opens_at <= now < self.closes_at
+
+    def weights(self) -> dict[str, float]:
+        """Stakeholder group code -> this consultation's weight; the groups listed are the ones taking part."""
+        return {gw.stakeholder_group.code: gw.weight for gw in self.group_weights}
+
+    def __repr__(self) -> str:
+        return f"<Consultation {self.slug} {self.status}>"
+
+
+class ConsultationGroupWeight(db.Model):
+    """A stakeholder group taking part in a consultation, with this consultation's weight for it."""
+
+    __tablename__ = "consultation_group_weights"
+
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    stakeholder_group_id: Mapped[int] = mapped_column(ForeignKey("stakeholder_groups.id", ondelete="RESTRICT"),
+                                                      primary_key=True)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="group_weights")
+    stakeholder_group: Mapped[StakeholderGroup] = relationship()
+
+    __table_args__ = (CheckConstraint("weight >= 0", name="weight_not_negative"),)
