@@ -58,9 +58,9 @@ def _init_i18n(app: Flask) -> None:
 def _init_login(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from consult.accounts.models import User
     # Every model is imported here so that metadata (create_all, migrations) sees the whole schema.
     from consult import models  # noqa: F401
+    from consult.accounts.models import User
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

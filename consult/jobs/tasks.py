@@ -14,8 +14,8 @@ from flask import has_app_context
 
 from consult.extensions import db
 from consult.jobs import services
-from consult.jobs.queue import publish_progress
 from consult.jobs.models import JobRecord
+from consult.jobs.queue import publish_progress
 
 _app = None
 
