@@ -104,12 +104,15 @@ def _register_template_helpers(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
     from consult.core import i18n, permissions
+    from consult.core.models import utcnow
     from consult.core.web import url_for_locale
 
     WTFormsHelpers(app)
     app.add_template_filter(i18n.tr, "tr")
     app.add_template_filter(i18n.tr_markup, "trl")
     app.add_template_global(i18n.missing_locales)
+    app.add_template_filter(i18n.localtime, "localtime")
+    app.add_template_global(utcnow, "now")
 
     @app.context_processor
     def inject():

@@ -25,6 +25,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(consultation_cli)
 
 
 @click.command("demo")
@@ -119,3 +120,49 @@ def users_set_password(email: str, password: str):
     record_change("user.password", user, channel="cli")
     db.session.commit()
     click.echo(f"Password set for {user.email}.")
+
+
+consultation_cli = AppGroup("consultation", help="Consultations (stable interface: see README).")
+
+
+@consultation_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+def consultation_import(file: str):
+    """Create a consultation from a JSON spec and print its slug."""
+    import json
+
+    from consult.consultations.services import ConsultationError, import_consultation
+
+    try:
+        with open(file, encoding="utf-8") as handle:
+            spec = json.load(handle)
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        fail(f"{file}: not valid JSON ({exc})")
+    try:
+        consultation = import_consultation(spec, channel="cli")
+    except ConsultationError as exc:
+        fail(f"{file}: {exc}")
+    db.session.commit()
+    click.echo(consultation.slug)
+
+
+@consultation_cli.command("list")
+@click.option("--format", "output", type=click.Choice(["json", "text"]), default="text", show_default=True)
+def consultation_list(output: str):
+    """List consultations: slug, status and title (in the default language)."""
+    import json
+
+    from sqlalchemy import select
+
+    from consult.consultations.models import Consultation
+    from consult.core.i18n import tr
+
+    rows = [{"slug": c.slug, "status": c.status, "title": tr(c.title, c.default_locale)}
+            for c in db.session.scalars(select(Consultation).order_by(Consultation.slug))]
+    if output == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False))
+    else:
+        for row in rows:
+            click.echo(f"{row['slug']}\t{row['status']}\t{row['title']}")

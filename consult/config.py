@@ -60,6 +60,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "REDIS_URL": env.get("REDIS_URL", ""),
         "RQ_QUEUE": env.get("CONSULT_QUEUE", "consult"),
         "BABEL_DEFAULT_LOCALE": default_locale,
+        #: Times are stored in UTC and shown in this zone.
+        "BABEL_DEFAULT_TIMEZONE": env.get("CONSULT_TIMEZONE", "Europe/London"),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
         "LOCALES": enabled,
         "SESSION_COOKIE_SECURE": production,

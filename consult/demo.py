@@ -121,4 +121,8 @@ def load_demo() -> list[tuple[str, str, str]]:
                 add_member(group, name=f"{first} {last}", email=email, stakeholder_group=groups[sg_code],
                            preferred_locale=MEMBER_LOCALES[person % len(MEMBER_LOCALES)], channel="cli")
     db.session.flush()
+    from consult.consultations.demo import load_consultations_demo
+
+    load_consultations_demo()
+    db.session.flush()
     return created

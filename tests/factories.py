@@ -64,3 +64,39 @@ def login(client, user: User, password: str = PASSWORD):
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.data[:2000]
     return response
+
+
+def make_consultation(*, localities=None, groups=None, vote: dict | None = None, status: str = "open",
+                      opens_in_days: float = -1, closes_in_days: float = 30, **kw):
+    """A consultation (open now by default) with its localities, participating groups and optional vote.
+
+    `vote`: {"method": ..., "points_budget": ..., "max_choices": ..., "weighting": ..., "priorities": ["P1", ...]}.
+    """
+    from datetime import timedelta
+
+    from consult.consultations.models import Consultation, ConsultationGroupWeight
+    from consult.core.models import utcnow
+    from consult.voting.models import Priority, Vote
+
+    n = next(_seq)
+    now = utcnow()
+    localities = localities if localities is not None else [make_locality()]
+    groups = groups if groups is not None else [make_stakeholder_group(code=f"carer{n}", weight=2.0),
+                                                make_stakeholder_group(code=f"practitioner{n}", weight=1.0)]
+    consultation = Consultation(
+        slug=kw.pop("slug", f"consultation-{n}"), default_locale=kw.pop("default_locale", "en"),
+        title=kw.pop("title", {"en": f"Consultation {n}", "cy": f"Ymgynghoriad {n}"}),
+        summary=kw.pop("summary", {"en": "What we want to know."}),
+        opens_at=now + timedelta(days=opens_in_days), closes_at=now + timedelta(days=closes_in_days),
+        status=status, localities=list(localities),
+        group_weights=[ConsultationGroupWeight(stakeholder_group=g, weight=g.weight) for g in groups], **kw)
+    if vote is not None:
+        spec = dict(vote)
+        codes = spec.pop("priorities", ["P1", "P2", "P3"])
+        spec.setdefault("method", "ranking")
+        consultation.vote = Vote(**spec, priorities=[
+            Priority(code=code, title={"en": f"Priority {code}", "cy": f"Blaenoriaeth {code}"}, position=i)
+            for i, code in enumerate(codes)])
+    db.session.add(consultation)
+    db.session.flush()
+    return consultation

@@ -6,8 +6,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import DateField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from consult.core.i18n import locale_name
@@ -89,6 +89,34 @@ class ChoiceSelectField(_ClearChoiceMixin, SelectField):
 
 class ChoiceMultipleField(_ClearChoiceMixin, SelectMultipleField):
     pass
+
+
+class LocalizedDateInput(GovDateInput):
+    """GOV.UK date input whose Day/Month/Year labels are in the reader's language."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        for item, label in zip(params["items"], (_("Day"), _("Month"), _("Year"))):
+            item["label"] = label
+        return params
+
+
+class GovDateField(DateField):
+    """A day/month/year date whose refusal of an impossible date is clear and translated."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", "%d %m %Y")
+        kwargs.setdefault("widget", LocalizedDateInput())
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist and not any(part.strip() for part in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_("Enter a real date, like 27 3 2027")) from None
 
 
 class ConfirmForm(FlaskForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -91,3 +91,10 @@ def missing_locales(content: Mapping[str, str] | None) -> list[str]:
 
 def locale_name(code: str) -> str:
     return KNOWN_LOCALES.get(code, {}).get("name", code)
+
+
+def localtime(moment, format: str = "d MMMM yyyy, HH:mm") -> str:
+    """A stored UTC moment as UK wall-clock time, with month names in the reader's language."""
+    if moment is None:
+        return ""
+    return format_datetime(moment, format)

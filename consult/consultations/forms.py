@@ -1,0 +1,69 @@
+from flask_babel import lazy_gettext as _l
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import IntegerField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from consult.core.forms import (
+    ChoiceMultipleField,
+    ChoiceRadioField,
+    ChoiceSelectField,
+    GovDateField,
+    LocalizedForm,
+)
+
+TIME = Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$", message=_l("Enter a time on the 24-hour clock, like 09:00 or 17:30"))
+
+METHOD_CHOICES = [
+    ("ranking", _l("Ranking: people put priorities in order")),
+    ("approval", _l("Approval: people tick the priorities they support")),
+    ("points", _l("Points: people spread a number of points over the priorities")),
+]
+WEIGHTING_CHOICES = [
+    ("group_shares", _l("Each stakeholder group's votes together carry the group's weight, however many voted")),
+    ("group_weights", _l("Each vote counts its stakeholder group's weight")),
+    ("equal_people", _l("Every vote counts the same")),
+]
+
+
+class ConsultationForm(LocalizedForm):
+    localized_fields = (
+        ("title", _l("Title"), 200, False),
+        ("summary", _l("Summary"), 4000, True),
+        ("easy_read", _l("Easy read summary"), 4000, True),
+    )
+    slug = StringField(_l("Web address name"), widget=GovTextInput(),
+                       description=_l("Lower-case letters, digits and hyphens. It appears in links, like /c/older-people-2027"),
+                       validators=[InputRequired(message=_l("Enter a web address name")), Length(max=64)])
+    default_locale = ChoiceSelectField(_l("Default language"), widget=GovSelect(),
+                                       description=_l("Text falls back to this language where a translation is missing."),
+                                       validators=[InputRequired(message=_l("Choose the default language"))])
+    opens_on = GovDateField(_l("Opens on"),
+                         validators=[InputRequired(message=_l("Enter the date the consultation opens, like 10 1 2027"))])
+    opens_time = StringField(_l("Opening time"), default="09:00", widget=GovTextInput(),
+                             validators=[InputRequired(message=_l("Enter the opening time")), TIME])
+    closes_on = GovDateField(_l("Closes on"),
+                          validators=[InputRequired(message=_l("Enter the date the consultation closes, like 31 3 2027"))])
+    closes_time = StringField(_l("Closing time"), default="17:00", widget=GovTextInput(),
+                              validators=[InputRequired(message=_l("Enter the closing time")), TIME])
+    localities = ChoiceMultipleField(_l("Localities covered"), coerce=int, widget=GovCheckboxesInput(),
+                                     validators=[InputRequired(message=_l("Choose at least one locality"))])
+    has_vote = ChoiceRadioField(_l("Does it include a priority vote?"), widget=GovRadioInput(),
+                                choices=[("yes", _l("Yes")), ("no", _l("No"))], default="yes",
+                                validators=[InputRequired(message=_l("Say whether it includes a priority vote"))])
+    method = ChoiceRadioField(_l("How do people vote?"), widget=GovRadioInput(), choices=METHOD_CHOICES,
+                              default="ranking", validators=[Optional()])
+    points_budget = IntegerField(_l("Points each person may spread (points voting only)"), widget=GovTextInput(),
+                                 validators=[Optional(), NumberRange(min=1, max=1000,
+                                                                     message=_l("Enter a whole number from 1 to 1,000"))])
+    max_choices = IntegerField(_l("Most priorities one person may choose (optional)"), widget=GovTextInput(),
+                               validators=[Optional(), NumberRange(min=1, max=100,
+                                                                   message=_l("Enter a whole number from 1 to 100"))])
+    weighting = ChoiceRadioField(_l("How are stakeholder groups weighted in the results?"), widget=GovRadioInput(),
+                                 choices=WEIGHTING_CHOICES, default="group_shares", validators=[Optional()])
+    submit = SubmitField(_l("Save consultation"), widget=GovSubmitInput())

@@ -1,0 +1,217 @@
+import pytest
+from sqlalchemy import func, select
+
+from consult.consultations.models import Consultation
+from consult.extensions import db
+from consult.jobs.models import JobRecord
+from consult.voting.models import Ballot, ResultsSnapshot
+from factories import (
+    login,
+    make_consultation,
+    make_locality,
+    make_planning_group,
+    make_stakeholder_group,
+    make_user,
+)
+
+FORM = {"slug": "respite-2027", "default_locale": "en", "title_en": "Respite care", "title_cy": "Gofal seibiant",
+        "summary_en": "Tell us about breaks for carers.", "opens_on": ["10", "1", "2027"], "opens_time": "09:00",
+        "closes_on": ["31", "3", "2027"], "closes_time": "17:00", "has_vote": "yes", "method": "points",
+        "points_budget": "10", "weighting": "group_shares"}
+
+
+@pytest.fixture
+def facilitator_in_pet():
+    pet = make_locality(code="PET")
+    facilitator = make_user(role="facilitator")
+    make_planning_group(locality=pet, facilitators=[facilitator])
+    make_stakeholder_group(code="carer", weight=2.0)
+    db.session.commit()
+    return facilitator, pet
+
+
+def test_facilitator_creates_a_consultation(client, facilitator_in_pet):
+    facilitator, pet = facilitator_in_pet
+    login(client, facilitator)
+    response = client.post("/consultations/new", data={**FORM, "localities": [pet.id]})
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    c = db.session.scalar(select(Consultation))
+    assert c.slug == "respite-2027" and c.status == "draft" and c.title == {"en": "Respite care",
+                                                                            "cy": "Gofal seibiant"}
+    # UK wall-clock times are stored in UTC (January: GMT).
+    assert c.opens_at.isoformat() == "2027-01-10T09:00:00+00:00"
+    assert c.vote.method == "points" and c.vote.points_budget == 10
+    assert c.weights() == {"carer": 2.0}
+    assert c.created_by_id == facilitator.id
+
+
+def test_summer_times_are_converted_from_british_summer_time(client, facilitator_in_pet):
+    facilitator, pet = facilitator_in_pet
+    login(client, facilitator)
+    client.post("/consultations/new", data={**FORM, "localities": [pet.id], "opens_on": ["1", "7", "2027"],
+                                            "closes_on": ["1", "8", "2027"]})
+    assert db.session.scalar(select(Consultation)).opens_at.isoformat() == "2027-07-01T08:00:00+00:00"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"slug": "Not OK"}, "web address name must be"),
+    ({"title_en": ""}, "Enter a title in English"),
+    ({"opens_on": ["31", "2", "2027"]}, "Enter a real date"),
+    ({"opens_time": "25:00"}, "24-hour clock"),
+    ({"closes_on": ["1", "1", "2027"]}, "closing date must be after"),
+    ({"localities": []}, "Choose at least one locality"),
+    ({"points_budget": ""}, "points each person may spread"),
+    ({"method": "lottery"}, "Choose one of the options"),
+    ({"points_budget": "ten"}, "Not a valid integer value"),
+])
+def test_bad_consultation_input_is_refused_and_nothing_saved(client, facilitator_in_pet, change, message):
+    facilitator, pet = facilitator_in_pet
+    login(client, facilitator)
+    response = client.post("/consultations/new", data={**FORM, "localities": [pet.id], **change})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Consultation)) == 0
+
+
+def test_who_may_manage_a_consultation(client, facilitator_in_pet):
+    facilitator, pet = facilitator_in_pet
+    elsewhere = make_user(role="facilitator")
+    make_planning_group(locality=make_locality(code="SEA"), facilitators=[elsewhere])
+    member, commissioner = make_user(), make_user(role="commissioner")
+    c = make_consultation(localities=[pet], status="draft")
+    db.session.commit()
+    for user, manage, view in ((facilitator, 200, 200), (elsewhere, 403, 403), (member, 403, 403),
+                               (commissioner, 403, 200)):
+        login(client, user)
+        assert client.get(f"/consultations/{c.id}/edit").status_code == manage, user.role
+        assert client.get(f"/consultations/{c.id}/weights").status_code == manage
+        assert client.post(f"/consultations/{c.id}/open").status_code in ((302,) if manage == 200 else (403,))
+        assert client.get(f"/consultations/{c.id}").status_code == view
+        client.post("/logout")
+        db.session.rollback()
+        c.status = "draft"
+        db.session.commit()
+    login(client, member)
+    assert client.get("/consultations").status_code == 403
+    assert client.get("/consultations/new").status_code == 403
+
+
+def test_open_close_publish(client, facilitator_in_pet, app):
+    facilitator, pet = facilitator_in_pet
+    c = make_consultation(localities=[pet], status="draft", vote={"method": "ranking"})
+    db.session.commit()
+    login(client, facilitator)
+    assert client.post(f"/consultations/{c.id}/publish").status_code == 409  # not closed yet
+    assert client.post(f"/consultations/{c.id}/open").status_code == 302
+    db.session.refresh(c)
+    assert c.status == "open" and c.opened_at is not None
+    assert client.post(f"/consultations/{c.id}/open").status_code == 409
+    assert client.post(f"/consultations/{c.id}/close").status_code == 302
+    db.session.refresh(c)
+    assert c.status == "closed"
+    # Closing queued the tally as a job recorded against the consultation.
+    job = db.session.scalar(select(JobRecord).where(JobRecord.subject == f"consultation:{c.id}"))
+    assert job.kind == "consultation.tally"
+    refused = client.post(f"/consultations/{c.id}/publish")
+    assert refused.status_code == 409 and "not been calculated" in refused.get_data(as_text=True)
+    db.session.add(ResultsSnapshot(consultation_id=c.id, ballots=0, data={}))
+    db.session.commit()
+    assert client.post(f"/consultations/{c.id}/publish").status_code == 302
+    db.session.refresh(c)
+    assert c.status == "published"
+
+
+def test_cannot_open_a_vote_without_two_priorities(client, facilitator_in_pet):
+    facilitator, pet = facilitator_in_pet
+    c = make_consultation(localities=[pet], status="draft", vote={"method": "ranking", "priorities": ["ONLY"]})
+    db.session.commit()
+    login(client, facilitator)
+    response = client.post(f"/consultations/{c.id}/open")
+    assert response.status_code == 409 and "at least two priorities" in response.get_data(as_text=True)
+    db.session.refresh(c)
+    assert c.status == "draft"
+
+
+def test_method_is_fixed_once_anyone_has_voted_but_weighting_may_change(client, facilitator_in_pet):
+    facilitator, pet = facilitator_in_pet
+    carer = db.session.scalar(select(make_stakeholder_group.__globals__["StakeholderGroup"]))
+    c = make_consultation(localities=[pet], groups=[carer], status="open",
+                          vote={"method": "points", "points_budget": 10}, slug="fixed")
+    db.session.add(Ballot(consultation_id=c.id, voter_key="ref:1", stakeholder_group_id=carer.id,
+                          locality_id=pet.id, channel="import"))
+    db.session.commit()
+    login(client, facilitator)
+    data = {**FORM, "slug": "fixed", "localities": [pet.id], "opens_on": ["1", "1", "2026"],
+            "closes_on": ["1", "1", "2030"]}
+    refused = client.post(f"/consultations/{c.id}/edit", data={**data, "method": "ranking"})
+    assert refused.status_code == 400 and "already voted" in refused.get_data(as_text=True)
+    db.session.refresh(c.vote)
+    assert c.vote.method == "points"
+    ok = client.post(f"/consultations/{c.id}/edit", data={**data, "weighting": "equal_people"})
+    assert ok.status_code == 302
+    db.session.refresh(c.vote)
+    assert c.vote.weighting == "equal_people"
+
+
+def test_weights_screen(client, facilitator_in_pet):
+    facilitator, pet = facilitator_in_pet
+    carer = db.session.scalar(select(make_stakeholder_group.__globals__["StakeholderGroup"]))
+    resident = make_stakeholder_group(code="resident", weight=1.0)
+    c = make_consultation(localities=[pet], groups=[carer], status="draft")
+    db.session.commit()
+    login(client, facilitator)
+    bad = client.post(f"/consultations/{c.id}/weights", data={f"take_{resident.id}": "y",
+                                                              f"weight_{resident.id}": "lots"})
+    assert bad.status_code == 400 and "as a number from 0 to 1,000" in bad.get_data(as_text=True)
+    db.session.refresh(c)
+    assert c.weights() == {carer.code: 2.0}
+    ok = client.post(f"/consultations/{c.id}/weights", data={
+        f"take_{carer.id}": "y", f"weight_{carer.id}": "3", f"take_{resident.id}": "y",
+        f"weight_{resident.id}": "0.5"})
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Consultation, c.id).weights() == {carer.code: 3.0, "resident": 0.5}
+    none = client.post(f"/consultations/{c.id}/weights", data={})
+    assert none.status_code == 400 and "at least one stakeholder group" in none.get_data(as_text=True)
+
+
+def test_translation_completeness_and_review(client, facilitator_in_pet):
+    facilitator, pet = facilitator_in_pet
+    c = make_consultation(localities=[pet], status="draft", title={"en": "Only English"})
+    db.session.commit()
+    login(client, facilitator)
+    page = client.get(f"/consultations/{c.id}").get_data(as_text=True)
+    assert "Not reviewed" in page and "title" in page
+    client.post(f"/consultations/{c.id}/translations/cy", data={"reviewed": "1"})
+    db.session.refresh(c)
+    assert c.reviewed_locales == ["cy"]
+    assert client.post(f"/consultations/{c.id}/translations/xx", data={"reviewed": "1"}).status_code == 400
+
+
+def test_public_landing_page(client):
+    c = make_consultation(status="open", vote={"method": "ranking"},
+                          title={"en": "Older people", "cy": "Pobl hŷn"}, easy_read={"en": "Easy words."})
+    draft = make_consultation(status="draft")
+    db.session.commit()
+    page = client.get(f"/c/{c.slug}").get_data(as_text=True)
+    assert "Older people" in page and f'/c/{c.slug}/vote' in page and "Read this in easy read" in page
+    assert "Easy words." in client.get(f"/c/{c.slug}?easy=1").get_data(as_text=True)
+    welsh = client.get(f"/c/{c.slug}?lang=cy").get_data(as_text=True)
+    assert "Pobl hŷn" in welsh
+    # The Welsh translation has not been reviewed, and readers are told so (in Welsh).
+    assert "govuk-inset-text" in welsh.split("<h1")[0]
+    c.reviewed_locales = ["cy"]
+    db.session.commit()
+    reviewed = client.get(f"/c/{c.slug}?lang=cy").get_data(as_text=True)
+    assert "govuk-inset-text" not in reviewed.split("<h1")[0]
+    assert client.get(f"/c/{draft.slug}").status_code == 404
+    assert client.get("/c/no-such-thing").status_code == 404
+
+
+def test_landing_page_before_and_after_the_window(client):
+    early = make_consultation(status="open", opens_in_days=5, closes_in_days=10, vote={"method": "ranking"})
+    late = make_consultation(status="closed", opens_in_days=-10, closes_in_days=-1, vote={"method": "ranking"})
+    db.session.commit()
+    early_page = client.get(f"/c/{early.slug}").get_data(as_text=True)
+    assert "opens on" in early_page and "/vote" not in early_page
+    assert "has closed" in client.get(f"/c/{late.slug}").get_data(as_text=True)
