@@ -74,7 +74,7 @@ def _init_login(app: Flask) -> None:
 
 #: Domain packages, each with a `views.py` holding a blueprint named `bp`.
 DOMAINS = ("core", "accounts", "localities", "consultations", "voting", "surveys", "commissioning", "reports",
-           "notifications", "jobs")
+           "notifications", "invitations", "mail", "jobs")
 
 
 def _register_blueprints(app: Flask) -> None:

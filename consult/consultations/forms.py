@@ -51,6 +51,10 @@ class ConsultationForm(LocalizedForm):
                           validators=[InputRequired(message=_l("Enter the date the consultation closes, like 31 3 2027"))])
     closes_time = StringField(_l("Closing time"), default="17:00", widget=GovTextInput(),
                               validators=[InputRequired(message=_l("Enter the closing time")), TIME])
+    reminder_days = IntegerField(_l("Remind people who have not responded, this many days before closing (optional)"),
+                                 widget=GovTextInput(), default=3,
+                                 validators=[Optional(), NumberRange(min=1, max=60,
+                                                                     message=_l("Enter a whole number from 1 to 60"))])
     localities = ChoiceMultipleField(_l("Localities covered"), coerce=int, widget=GovCheckboxesInput(),
                                      validators=[InputRequired(message=_l("Choose at least one locality"))])
     has_vote = ChoiceRadioField(_l("Does it include a priority vote?"), widget=GovRadioInput(),

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, Column, Float, ForeignKey, String, Table
+from sqlalchemy import JSON, CheckConstraint, Column, Float, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import UTCDateTime, utcnow
@@ -52,6 +52,8 @@ class Consultation(db.Model):
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default=ConsultationStatus.DRAFT.value, index=True)
+    #: Remind invitees who have not responded this many days before closing; NULL for no reminder.
+    reminder_days: Mapped[int | None] = mapped_column(Integer, default=3)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -67,6 +69,7 @@ class Consultation(db.Model):
     __table_args__ = (
         CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
         CheckConstraint("status IN ('draft', 'open', 'closed', 'published')", name="status_known"),
+        CheckConstraint("reminder_days IS NULL OR reminder_days BETWEEN 1 AND 60", name="reminder_days_range"),
     )
 
     def accepts_responses(self, now: datetime | None = None) -> bool:

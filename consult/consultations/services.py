@@ -135,6 +135,16 @@ def snapshot(consultation: Consultation) -> dict[str, Any]:
     }
 
 
+def set_reminder_days(consultation: Consultation, days: int | None, *, actor=None) -> None:
+    """How many days before closing to remind invitees who have not responded (None: no reminder)."""
+    if days is not None and not 1 <= days <= 60:
+        raise ConsultationError(_("Enter the days before closing as a whole number from 1 to 60."), "reminder_days")
+    if consultation.reminder_days != days:
+        record_change("consultation.reminder_days", consultation, before={"reminder_days": consultation.reminder_days},
+                      after={"reminder_days": days}, actor=actor)
+        consultation.reminder_days = days
+
+
 def save_vote_settings(consultation: Consultation, *, enabled: bool, method: str | None = None,
                        points_budget: int | None = None, max_choices: int | None = None,
                        weighting: str | None = None, actor=None, channel: str = "web") -> Vote | None:

@@ -57,6 +57,7 @@ def _form(consultation: Consultation | None) -> ConsultationForm:
         form.opens_on.data, form.opens_time.data = opens.date(), opens.strftime("%H:%M")
         form.closes_on.data, form.closes_time.data = closes.date(), closes.strftime("%H:%M")
         form.localities.data = [loc.id for loc in consultation.localities]
+        form.reminder_days.data = consultation.reminder_days
         vote = consultation.vote
         form.has_vote.data = "yes" if vote else "no"
         if vote:
@@ -91,11 +92,14 @@ def edit(consultation_id):
                 saved, enabled=form.has_vote.data == "yes", method=form.method.data,
                 points_budget=form.points_budget.data, max_choices=form.max_choices.data,
                 weighting=form.weighting.data, actor=current_user)
+            services.set_reminder_days(saved, form.reminder_days.data, actor=current_user)
         except services.ConsultationError as exc:
             db.session.rollback()
             form_error(form, exc.field, str(exc))
         else:
-            db.session.commit()
+            if saved.status == "open":
+                _schedule_timers(saved)  # the dates may have moved
+            queue.commit_and_dispatch()
             flash(_("Consultation saved."), "success")
             return redirect(url_for("consultations.show", consultation_id=saved.id))
     locked = consultation is not None and services.has_ballots(consultation)
@@ -181,6 +185,22 @@ def _transition(consultation_id: int, action, message: str, *, then=None):
     return redirect(url_for("consultations.show", consultation_id=consultation.id))
 
 
+def _schedule_timers(consultation: Consultation) -> None:
+    """Queue the jobs that act at the opening time (invitations), before closing (reminders) and at closing.
+
+    Each re-checks the consultation when it runs, so timers left from earlier dates do no harm."""
+    from consult.invitations.services import reminder_due_at
+
+    args, subject = {"consultation_id": consultation.id}, f"consultation-timer:{consultation.id}"
+    queue.submit("consultation.opening", subject=subject, args=args, actor=current_user,
+                 run_at=consultation.opens_at)
+    reminder = reminder_due_at(consultation)
+    if reminder is not None:
+        queue.submit("consultation.reminder", subject=subject, args=args, actor=current_user, run_at=reminder)
+    queue.submit("consultation.closing", subject=subject, args=args, actor=current_user,
+                 run_at=consultation.closes_at)
+
+
 def _queue_tally(consultation: Consultation) -> None:
     if consultation.vote is not None:
         queue.submit("consultation.tally", subject=f"consultation:{consultation.id}",
@@ -190,7 +210,9 @@ def _queue_tally(consultation: Consultation) -> None:
 @bp.route("/consultations/<int:consultation_id>/open", methods=["POST"])
 @login_required
 def open_(consultation_id):
-    return _transition(consultation_id, services.open_consultation, _("The consultation is open."))
+    return _transition(consultation_id, services.open_consultation,
+                       _("The consultation is open. It takes responses between its opening and closing times."),
+                       then=_schedule_timers)
 
 
 @bp.route("/consultations/<int:consultation_id>/close", methods=["POST"])

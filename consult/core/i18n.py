@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, g, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -47,9 +47,9 @@ def remember_switch(response):
 
 
 def current_locale() -> str:
-    if has_request_context():
-        return str(get_locale())
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    """The interface language now: the request's, or the one forced for a job or e-mail (force_locale)."""
+    locale = get_locale()
+    return str(locale) if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def text_direction(locale: str | None = None) -> str:

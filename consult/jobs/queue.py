@@ -14,13 +14,17 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import redis
 from flask import current_app
 from rq import Queue, SimpleWorker, Worker
+from sqlalchemy import select
 
+from consult.core import clock
+from consult.core.clock import utcnow
 from consult.extensions import db
 from consult.jobs import services
 from consult.jobs.models import JobRecord
@@ -63,32 +67,66 @@ def get_queue(conn: redis.Redis | None = None) -> Queue:
 
 
 def submit(kind: str, *, subject: str | None = None, args: dict[str, Any] | None = None,
-           actor=None) -> JobRecord:
-    """Record work to do in the background; it is enqueued by commit_and_dispatch()."""
+           actor=None, run_at: datetime | None = None) -> JobRecord:
+    """Record work to do in the background (not before `run_at`, if given); commit_and_dispatch() enqueues it."""
     from consult.jobs.tasks import KINDS  # the registry of job kinds
 
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
-    return services.create_job_record(kind, subject=subject, args=args, actor=actor)
+    return services.create_job_record(kind, subject=subject, args=args, actor=actor, run_at=run_at)
 
 
 def dispatch_pending(limit: int = 100) -> int:
     """Enqueue pending records; returns how many went to Redis (0 when Redis is away)."""
-    ids = services.pending_ids(limit)
-    if not ids:
+    waiting = services.pending(limit)
+    if not waiting:
         return 0
     sent = 0
+    options = {"job_timeout": 3600, "result_ttl": 3600, "failure_ttl": 7 * 24 * 3600}
     try:
         queue = get_queue()
-        for job_id in ids:
-            queue.enqueue("consult.jobs.tasks.run", job_id, job_id=job_id, job_timeout=3600,
-                          result_ttl=3600, failure_ttl=7 * 24 * 3600)
+        now = utcnow()
+        for job_id, run_at in waiting:
+            if run_at is not None and run_at > now:
+                # RQ's scheduler runs on real time; the app's clock may be moved in tests.
+                queue.enqueue_at(run_at - clock.offset(), "consult.jobs.tasks.run", job_id, job_id=job_id,
+                                 **options)
+            else:
+                queue.enqueue("consult.jobs.tasks.run", job_id, job_id=job_id, **options)
             services.mark_queued(job_id)
             sent += 1
     except UNAVAILABLE as exc:
-        log.warning("job service unavailable, %d job(s) stay pending: %s", len(ids) - sent, exc)
+        log.warning("job service unavailable, %d job(s) stay pending: %s", len(waiting) - sent, exc)
     db.session.commit()
     return sent
+
+
+def release_due() -> int:
+    """Move scheduled jobs that the app's clock says are due out of RQ's scheduled registry into the queue.
+
+    In production this agrees with RQ's own scheduler (the clock is never moved); it lets tests move the
+    app's clock with `consult.core.clock.travel` and see timers fire on a real worker."""
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry
+
+    due = list(db.session.scalars(select(JobRecord.id).where(
+        JobRecord.status == "queued", JobRecord.run_at.is_not(None), JobRecord.run_at <= utcnow())))
+    if not due:
+        return 0
+    try:
+        conn = connection()
+        queue = get_queue(conn)
+        registry = ScheduledJobRegistry(queue=queue)
+        scheduled = set(registry.get_job_ids())
+        released = 0
+        for job_id in due:
+            if job_id in scheduled:
+                registry.remove(job_id)
+                queue.enqueue_job(Job.fetch(job_id, connection=conn))
+                released += 1
+        return released
+    except UNAVAILABLE:
+        return 0
 
 
 def commit_and_dispatch() -> int:
@@ -139,14 +177,16 @@ class DispatchingWorker(Worker):
     def run_maintenance_tasks(self):
         super().run_maintenance_tasks()
         dispatch_pending()
+        release_due()
 
 
 def run_worker(*, burst: bool = False, simple: bool = False) -> bool:
     """Run a worker on this app's queue (inside an app context); returns True if it worked any job."""
     dispatch_pending()
+    release_due()
     conn = connection()
     worker_class = SimpleWorker if simple else DispatchingWorker
     worker = worker_class([get_queue(conn)], connection=conn)
     if not simple:
         worker.maintenance_interval = 60
-    return worker.work(burst=burst, logging_level="WARNING")
+    return worker.work(burst=burst, logging_level="WARNING", with_scheduler=True)

@@ -13,9 +13,10 @@ from consult.jobs.models import JobRecord, JobStatus
 
 
 def create_job_record(kind: str, *, subject: str | None = None, args: dict[str, Any] | None = None,
-                      actor=None) -> JobRecord:
+                      actor=None, run_at=None) -> JobRecord:
     """Record a piece of work as pending; the queue hands it to Redis after the request commits."""
-    record = JobRecord(kind=kind, subject=subject, args=args or {}, created_by_id=getattr(actor, "id", None))
+    record = JobRecord(kind=kind, subject=subject, args=args or {}, created_by_id=getattr(actor, "id", None),
+                       run_at=run_at)
     db.session.add(record)
     db.session.flush()
     return record
@@ -68,11 +69,11 @@ def retry(record: JobRecord) -> JobRecord:
     return record
 
 
-def pending_ids(limit: int = 100) -> list[str]:
-    return list(db.session.scalars(
-        select(JobRecord.id).where(JobRecord.status == JobStatus.PENDING.value)
-        .order_by(JobRecord.created_at).limit(limit)
-    ))
+def pending(limit: int = 100) -> list[tuple[str, Any]]:
+    """(id, run_at) of records not yet handed to Redis, oldest first."""
+    return [tuple(row) for row in db.session.execute(
+        select(JobRecord.id, JobRecord.run_at).where(JobRecord.status == JobStatus.PENDING.value)
+        .order_by(JobRecord.created_at).limit(limit))]
 
 
 def latest_for(subject: str) -> JobRecord | None:

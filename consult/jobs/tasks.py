@@ -15,7 +15,7 @@ from flask import has_app_context
 from consult.extensions import db
 from consult.jobs import services
 from consult.jobs.models import JobRecord
-from consult.jobs.queue import publish_progress
+from consult.jobs.queue import commit_and_dispatch, publish_progress
 
 _app = None
 
@@ -37,9 +37,77 @@ def _planning_group_profile(planning_group_id: int, progress) -> dict[str, Any]:
     return recompute_membership_profile(planning_group_id, progress=progress)
 
 
+def _consultation_tally(consultation_id: int, progress) -> dict[str, Any]:
+    from consult.voting.results import compute_results
+
+    # run() hands every job partial(publish_progress, job_id): the snapshot records which run made it.
+    job_id = progress.args[0] if isinstance(progress, partial) and progress.args else None
+    return compute_results(consultation_id, progress=progress, job_id=job_id)
+
+
+def _mail_send(message_id: int, progress) -> dict[str, Any]:
+    from datetime import datetime
+
+    from consult.jobs.queue import submit
+    from consult.mail.services import deliver
+
+    result = deliver(message_id)
+    if "retry_at" in result:  # back off, then try again as a new scheduled job
+        submit("mail.send", subject=f"mail:{message_id}", args={"message_id": message_id},
+               run_at=datetime.fromisoformat(result["retry_at"]))
+    return result
+
+
+def _follow_up(kind: str, consultation_id: int, result: dict[str, Any]) -> dict[str, Any]:
+    """Queue what a consultation timer asked for: itself again later, messages to send, the tally."""
+    from datetime import datetime
+
+    from consult.jobs.queue import submit
+
+    if "reschedule" in result:
+        submit(kind, subject=f"consultation-timer:{consultation_id}", args={"consultation_id": consultation_id},
+               run_at=datetime.fromisoformat(result["reschedule"]))
+    for message_id in result.get("messages", []):
+        submit("mail.send", subject=f"mail:{message_id}", args={"message_id": message_id})
+    if result.get("closed") and result.get("has_vote"):
+        submit("consultation.tally", subject=f"consultation:{consultation_id}",
+               args={"consultation_id": consultation_id})
+    return result
+
+
+def _consultation_opening(consultation_id: int, progress) -> dict[str, Any]:
+    from consult.invitations.services import on_opening
+
+    return _follow_up("consultation.opening", consultation_id, on_opening(consultation_id))
+
+
+def _consultation_reminder(consultation_id: int, progress) -> dict[str, Any]:
+    from consult.invitations.services import on_reminder
+
+    return _follow_up("consultation.reminder", consultation_id, on_reminder(consultation_id))
+
+
+def _consultation_closing(consultation_id: int, progress) -> dict[str, Any]:
+    from consult.invitations.services import on_closing
+
+    return _follow_up("consultation.closing", consultation_id, on_closing(consultation_id))
+
+
+def _commissioning_draft(run_id: int, progress) -> dict[str, Any]:
+    from consult.commissioning.services import run_draft
+
+    return run_draft(run_id, progress=progress)
+
+
 #: Job kinds and the service each one calls, with the record's args as keywords.
 KINDS: dict[str, Callable[..., dict[str, Any] | None]] = {
     "planning_group.profile": _planning_group_profile,
+    "mail.send": _mail_send,
+    "consultation.opening": _consultation_opening,
+    "consultation.reminder": _consultation_reminder,
+    "consultation.closing": _consultation_closing,
+    "consultation.tally": _consultation_tally,
+    "commissioning.draft": _commissioning_draft,
 }
 
 
@@ -53,7 +121,7 @@ def run(job_id: str) -> None:
         try:
             result = KINDS[record.kind](**record.args, progress=partial(publish_progress, job_id))
             services.finish(job_id, result)
-            db.session.commit()
+            commit_and_dispatch()  # also hands on any follow-up work the job asked for
         except Exception as exc:
             db.session.rollback()
             services.fail(job_id, exc)

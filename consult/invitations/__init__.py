@@ -1,0 +1,1 @@
+"""Invitations with personal links, reminders before closing, and the timers that open and close consultations."""

@@ -1,0 +1,95 @@
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consult.consultations.models import Consultation
+from consult.core.forms import ConfirmForm
+from consult.core.permissions import can_manage_consultation
+from consult.core.web import form_error
+from consult.extensions import db
+from consult.invitations import services
+from consult.invitations.forms import ContactsForm
+from consult.jobs import queue
+
+bp = Blueprint("invitations", __name__)
+
+#: Session key holding the invitation whose personal link this browser followed.
+SESSION_KEY = "invitation_id"
+
+
+def _managed(consultation_id: int) -> Consultation:
+    consultation = db.get_or_404(Consultation, consultation_id)
+    if not can_manage_consultation(current_user, consultation):
+        abort(403)
+    return consultation
+
+
+def _render(consultation, form, problems=(), status=200):
+    return render_template("invitations/index.html", consultation=consultation, form=form, problems=problems,
+                           summary=services.invitation_summary(consultation), confirm=ConfirmForm()), status
+
+
+def _send_and_commit(consultation) -> None:
+    for message_id in services.send_due_invitations(consultation):
+        queue.submit("mail.send", subject=f"mail:{message_id}", args={"message_id": message_id},
+                     actor=current_user)
+    queue.commit_and_dispatch()
+
+
+@bp.route("/consultations/<int:consultation_id>/invitations")
+@login_required
+def index(consultation_id):
+    return _render(_managed(consultation_id), ContactsForm())
+
+
+@bp.route("/consultations/<int:consultation_id>/invitations/import", methods=["POST"])
+@login_required
+def import_contacts(consultation_id):
+    consultation = _managed(consultation_id)
+    form = ContactsForm()
+    if not form.validate_on_submit():
+        return _render(consultation, form, status=400)
+    try:
+        invitees = services.parse_contacts(consultation, form.file.data.read())
+        invitations = services.create_invitations(consultation, invitees, actor=current_user)
+    except services.InvitationError as exc:
+        db.session.rollback()
+        form_error(form, "file", str(exc))
+        return _render(consultation, form, problems=exc.problems, status=400)
+    _send_and_commit(consultation)
+    flash(_("%(n)d people invited.", n=len(invitations)), "success")
+    return redirect(url_for("invitations.index", consultation_id=consultation.id))
+
+
+@bp.route("/consultations/<int:consultation_id>/invitations/members", methods=["POST"])
+@login_required
+def invite_members(consultation_id):
+    consultation = _managed(consultation_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    invitees = services.members_to_invite(consultation)
+    if not invitees:
+        flash(_("Every planning-group member in these localities is already invited."), "info")
+        return redirect(url_for("invitations.index", consultation_id=consultation.id))
+    try:
+        services.create_invitations(consultation, invitees, actor=current_user)
+    except services.InvitationError as exc:
+        db.session.rollback()
+        return _render(consultation, ContactsForm(), problems=[str(exc)], status=409)
+    _send_and_commit(consultation)
+    flash(_("%(n)d people invited.", n=len(invitees)), "success")
+    return redirect(url_for("invitations.index", consultation_id=consultation.id))
+
+
+@bp.route("/i/<token>")
+def follow(token):
+    """A personal link: remember whose it is in this browser and go to the consultation."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render_template("invitations/link_problem.html", reason="invalid"), 404
+    if not services.link_is_usable(invitation):
+        reason = "used" if invitation.responded_at else "closed"
+        return render_template("invitations/link_problem.html", reason=reason,
+                               consultation=invitation.consultation), 410
+    session[SESSION_KEY] = invitation.id
+    return redirect(url_for("consultations.landing", slug=invitation.consultation.slug, lang=invitation.locale))
