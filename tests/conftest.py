@@ -153,6 +153,12 @@ def work_queue(live_app):
     from consult.jobs.queue import run_worker
 
     def work():
-        return run_worker(burst=True, simple=True)
+        # The worker shares this thread's session (SimpleWorker runs in-process); a real worker is another
+        # process, so end the test's transaction first, and again after, so the test reads what it committed.
+        db.session.rollback()
+        try:
+            return run_worker(burst=True, simple=True)
+        finally:
+            db.session.rollback()
 
     return work

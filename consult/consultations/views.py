@@ -222,10 +222,20 @@ def close(consultation_id):
                        _("The consultation is closed. The results are being calculated."), then=_queue_tally)
 
 
+def _notify_results(consultation: Consultation) -> None:
+    """Tell the people who asked to hear back (never anonymous respondents: they left no address)."""
+    from consult.notifications.services import queue_notifications
+
+    if queue_notifications(consultation, "results_published", actor=current_user):
+        queue.submit("notifications.send", subject=f"consultation-notify:{consultation.id}",
+                     args={"consultation_id": consultation.id}, actor=current_user)
+
+
 @bp.route("/consultations/<int:consultation_id>/publish", methods=["POST"])
 @login_required
 def publish(consultation_id):
-    return _transition(consultation_id, services.publish_results, _("The results are published."))
+    return _transition(consultation_id, services.publish_results, _("The results are published."),
+                       then=_notify_results)
 
 
 @bp.route("/consultations/<int:consultation_id>/translations/<locale>", methods=["POST"])

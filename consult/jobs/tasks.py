@@ -99,6 +99,16 @@ def _commissioning_draft(run_id: int, progress) -> dict[str, Any]:
     return run_draft(run_id, progress=progress)
 
 
+def _notifications_send(consultation_id: int, progress) -> dict[str, Any]:
+    from consult.jobs.queue import submit
+    from consult.notifications.delivery import send_queued
+
+    messages = send_queued(consultation_id)
+    for message_id in messages:
+        submit("mail.send", subject=f"mail:{message_id}", args={"message_id": message_id})
+    return {"messages": messages}
+
+
 #: Job kinds and the service each one calls, with the record's args as keywords.
 KINDS: dict[str, Callable[..., dict[str, Any] | None]] = {
     "planning_group.profile": _planning_group_profile,
@@ -106,6 +116,7 @@ KINDS: dict[str, Callable[..., dict[str, Any] | None]] = {
     "consultation.opening": _consultation_opening,
     "consultation.reminder": _consultation_reminder,
     "consultation.closing": _consultation_closing,
+    "notifications.send": _notifications_send,
     "consultation.tally": _consultation_tally,
     "commissioning.draft": _commissioning_draft,
 }

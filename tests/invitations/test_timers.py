@@ -94,3 +94,41 @@ def test_moving_the_closing_date_later_moves_the_automatic_close(live_app, work_
         work_queue()
         db.session.rollback()
         assert db.session.get(Consultation, consultation.id).status == "closed"
+
+
+def test_publication_notice_reaches_subscribers_in_their_language_and_unsubscribe_is_honoured(live_app,
+                                                                                               work_queue):
+    from consult.notifications.models import Subscription
+    from consult.voting.models import ResultsSnapshot
+
+    facilitator = make_user(role="facilitator")
+    pet = make_locality(code="PET")
+    make_planning_group(locality=pet, facilitators=[facilitator])
+    consultation = make_consultation(localities=[pet], status="closed", vote={"method": "ranking"},
+                                     title={"en": "Day care", "cy": "Gofal dydd", "ur": "دن کی دیکھ بھال"})
+    people = {code: make_user(preferred_locale=code, email=f"{code}@example.org") for code in ("en", "cy", "ur")}
+    stopped = make_user(preferred_locale="en", email="stopped@example.org")
+    for user in [*people.values(), stopped]:
+        db.session.add(Subscription(user_id=user.id, consultation_id=consultation.id))
+    db.session.add(ResultsSnapshot(consultation_id=consultation.id, ballots=0, data={}))
+    db.session.commit()
+    stopped_subscription = db.session.scalar(select(Subscription).where(Subscription.user_id == stopped.id))
+
+    from consult.notifications.delivery import unsubscribe_token
+
+    anonymous = live_app.test_client()
+    token = unsubscribe_token(stopped_subscription)
+    assert "Stop the emails" in anonymous.get(f"/unsubscribe/{token}").get_data(as_text=True)
+    assert anonymous.post(f"/unsubscribe/{token}").status_code == 200  # one-click, no form token needed
+    assert anonymous.get("/unsubscribe/forged").status_code == 404
+
+    client = live_app.test_client()
+    login(client, facilitator)
+    assert client.post(f"/consultations/{consultation.id}/publish").status_code == 302
+    work_queue()
+    notices = messages("results_published")
+    assert sorted(m.locale for m in notices) == ["cy", "en", "ur"]
+    assert "stopped@example.org" not in {m.to_email for m in notices}
+    welsh = next(m for m in notices if m.locale == "cy")
+    assert "Gofal dydd" in welsh.subject and "/unsubscribe/" in welsh.text_body
+    assert welsh.unsubscribe_url and f"/c/{consultation.slug}/results" in welsh.text_body
