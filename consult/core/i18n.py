@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -20,6 +20,8 @@ def enabled_locales() -> list[str]:
 
 def select_locale() -> str:
     """?lang= → this session's explicit choice → the user's preference → cookie → Accept-Language."""
+    if not has_request_context():  # a job, command or e-mail: force_locale() says which, else the default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     enabled = enabled_locales()
     asked = request.args.get("lang")
     if asked in enabled:
