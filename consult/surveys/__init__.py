@@ -1,0 +1,1 @@
+"""Surveys: sections, questions in many languages, answering, paper entry, XLSForm import, results."""
