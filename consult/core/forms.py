@@ -95,10 +95,26 @@ class LocalizedDateInput(GovDateInput):
     """GOV.UK date input whose Day/Month/Year labels are in the reader's language."""
 
     def map_gov_params(self, field, **kwargs):
+        if field.raw_data is not None and len(field.raw_data) != 3:
+            # A tampered or incomplete post: show what there is instead of failing to unpack it.
+            field.raw_data = (list(field.raw_data) + ["", "", ""])[:3]
         params = super().map_gov_params(field, **kwargs)
         for item, label in zip(params["items"], (_("Day"), _("Month"), _("Year"))):
             item["label"] = label
         return params
+
+
+class Finite:
+    """Refuse NaN and infinity, which number fields otherwise accept and databases cannot store."""
+
+    def __init__(self, message=None):
+        self.message = message
+
+    def __call__(self, form, field):
+        import math
+
+        if field.data is not None and not math.isfinite(field.data):
+            raise ValidationError(self.message or _("Enter a number"))
 
 
 class GovDateField(DateField):

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
-from consult.core.forms import ChoiceMultipleField, ChoiceRadioField, ChoiceSelectField, LocalizedForm
+from consult.core.forms import ChoiceMultipleField, ChoiceRadioField, ChoiceSelectField, Finite, LocalizedForm
 
 
 class LocalityForm(LocalizedForm):
@@ -38,6 +38,7 @@ class StakeholderGroupForm(LocalizedForm):
     weight = FloatField(_l("Weight"), widget=GovTextInput(),
                         description=_l("How much this group's voice counts when votes are combined, like 1 or 2.5"),
                         validators=[InputRequired(message=_l("Enter a weight as a number")),
+                                    Finite(_l("Enter a weight as a number")),
                                     NumberRange(min=0, max=1000, message=_l("Weight must be between 0 and 1,000"))])
     submit = SubmitField(_l("Save stakeholder group"), widget=GovSubmitInput())
 
@@ -47,7 +48,8 @@ class PlanningGroupForm(LocalizedForm):
     locality = ChoiceSelectField(_l("Locality"), coerce=int, widget=GovSelect(),
                            validators=[InputRequired(message=_l("Choose a locality"))])
     devolved_budget = DecimalField(_l("Devolved budget in pounds (optional)"), places=2, widget=GovTextInput(),
-                                   validators=[Optional(), NumberRange(min=0, max=1_000_000_000,
+                                   validators=[Optional(), Finite(_l("Enter an amount of 0 or more")),
+                                               NumberRange(min=0, max=1_000_000_000,
                                                                        message=_l("Enter an amount of 0 or more"))])
     facilitators = ChoiceMultipleField(_l("Facilitators"), coerce=int, widget=GovCheckboxesInput(),
                                        validators=[Optional()])

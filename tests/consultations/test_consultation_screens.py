@@ -215,3 +215,14 @@ def test_landing_page_before_and_after_the_window(client):
     early_page = client.get(f"/c/{early.slug}").get_data(as_text=True)
     assert "opens on" in early_page and "/vote" not in early_page
     assert "has closed" in client.get(f"/c/{late.slug}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("dates", [{"opens_on": None}, {"opens_on": "2027-01-10"}, {"opens_on": ["1", "2"]}])
+def test_missing_or_tampered_date_parts_are_a_400(client, facilitator_in_pet, dates):
+    facilitator, pet = facilitator_in_pet
+    login(client, facilitator)
+    data = {**FORM, "localities": [pet.id], **dates}
+    data = {k: v for k, v in data.items() if v is not None}
+    response = client.post("/consultations/new", data=data)
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(Consultation)) == 0

@@ -125,3 +125,15 @@ def test_facilitator_removes_a_member(client):
     response = client.post(f"/planning-groups/{membership.planning_group_id}/members/{membership.id}/remove")
     assert response.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Membership)) == 0
+
+
+@pytest.mark.parametrize("value", ["NaN", "nan", "Infinity", "-inf"])
+def test_not_a_number_is_refused_not_a_500(admin_client, value):
+    sg = admin_client.post("/stakeholder-groups/new", data={"code": "odd", "name_en": "Odd", "weight": value})
+    assert sg.status_code == 400
+    loc = make_locality()
+    db.session.commit()
+    group = admin_client.post("/planning-groups/new", data={"name_en": "G", "locality": loc.id,
+                                                            "devolved_budget": value})
+    assert group.status_code == 400
+    assert db.session.scalar(select(func.count()).select_from(PlanningGroup)) == 0

@@ -1,0 +1,1 @@
+"""Commissioning: planning years and budgets, commissioning intentions with their evidence, "you said, we did"."""

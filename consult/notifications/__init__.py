@@ -1,0 +1,1 @@
+"""Notifications: who asked to hear back about a consultation, and the messages queued for them (sent later)."""

@@ -1,0 +1,60 @@
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consult.consultations.models import ConsultationStatus
+from consult.consultations.services import get_by_slug
+from consult.core.permissions import can_ask_to_hear_back
+from consult.core.web import safe_next
+from consult.extensions import db
+from consult.notifications import services
+from consult.notifications.forms import HearBackForm
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.app_template_global("hear_back_subscribed")
+def hear_back_subscribed(consultation) -> bool:
+    """For templates/notifications/_hear_back.html: has the signed-in person asked to hear back?"""
+    return services.is_subscribed(current_user, consultation)
+
+
+def _consultation(slug: str):
+    consultation = get_by_slug(slug)
+    if consultation is None or consultation.status == ConsultationStatus.DRAFT.value:
+        abort(404)
+    return consultation
+
+
+def _back(consultation):
+    return redirect(safe_next(request.form.get("next")) or url_for("consultations.landing", slug=consultation.slug))
+
+
+@bp.route("/c/<slug>/hear-back", methods=["POST"])
+@login_required
+def subscribe(slug):
+    consultation = _consultation(slug)
+    if not can_ask_to_hear_back(current_user, consultation):
+        abort(403)
+    if not HearBackForm().validate_on_submit():
+        abort(400)
+    try:
+        services.subscribe(current_user, consultation)
+    except services.NotificationError as exc:
+        db.session.rollback()
+        abort(400, str(exc))
+    db.session.commit()
+    flash(_("We will tell you what was decided."), "success")
+    return _back(consultation)
+
+
+@bp.route("/c/<slug>/hear-back/stop", methods=["POST"])
+@login_required
+def unsubscribe(slug):
+    consultation = _consultation(slug)
+    if not HearBackForm().validate_on_submit():
+        abort(400)
+    services.unsubscribe(current_user, consultation)
+    db.session.commit()
+    flash(_("We will not tell you about this consultation any more."), "success")
+    return _back(consultation)
