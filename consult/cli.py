@@ -26,6 +26,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(consultation_cli)
+    app.cli.add_command(ballots_cli)
+    app.cli.add_command(results_command)
+    app.cli.add_command(survey_cli)
+    app.cli.add_command(report_command)
+    app.cli.add_command(population_cli)
 
 
 @click.command("demo")
@@ -166,3 +171,175 @@ def consultation_list(output: str):
     else:
         for row in rows:
             click.echo(f"{row['slug']}\t{row['status']}\t{row['title']}")
+
+
+ballots_cli = AppGroup("ballots", help="Ballots of priority votes (stable interface: see README).")
+
+
+def _consultation_or_fail(slug: str):
+    from consult.consultations.models import Consultation
+
+    consultation = db.session.scalar(db.select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        fail(f"No consultation with the slug {slug!r}.")
+    return consultation
+
+
+@ballots_cli.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False))
+def ballots_import(slug: str, file: str):
+    """Add the ballots in a CSV file (voter,group,locality,priority,value): all of them, or none."""
+    from consult.voting.services import BallotsFileError, import_ballots
+
+    consultation = _consultation_or_fail(slug)
+    try:
+        with open(file, encoding="utf-8-sig", newline="") as handle:
+            text = handle.read()
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror}")
+    except UnicodeDecodeError:
+        fail(f"{file}: not UTF-8 text")
+    try:
+        count = import_ballots(consultation, text)
+    except BallotsFileError as exc:
+        fail(f"{file}: rejected, nothing was stored:\n" + "\n".join(
+            f"  line {line}: {reason}" if line else f"  {reason}" for line, reason in exc.problems))
+    db.session.commit()
+    click.echo(f"{count} ballot(s) imported into {consultation.slug}.")
+
+
+@click.command("results")
+@click.argument("slug")
+@click.option("--locality", default=None, help="A locality code of the consultation (default: all localities).")
+@click.option("--weighting", default=None, help="equal_people, group_weights or group_shares "
+                                                "(default: the consultation's own).")
+@click.option("--format", "output", type=click.Choice(["json"]), default="json", show_default=True)
+def results_command(slug: str, locality: str | None, weighting: str | None, output: str):
+    """Print a consultation's priority-vote results, computed from the ballots stored now."""
+    import json
+
+    from consult.voting.results import ResultsError, results_json
+
+    consultation = _consultation_or_fail(slug)
+    try:
+        data = results_json(consultation, locality=locality, weighting=weighting)
+    except ResultsError as exc:
+        fail(str(exc))
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+survey_cli = AppGroup("survey", help="Surveys (stable interface: see README).")
+
+
+@survey_cli.command("import-xlsform")
+@click.argument("slug")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--replace", is_flag=True,
+              help="Replace the questions of the consultation's survey (refused once anyone has answered it).")
+@click.option("--standalone", is_flag=True,
+              help="SLUG names a new standalone survey (answered at /s/SLUG) instead of a consultation.")
+def survey_import_xlsform(slug: str, file: str, replace: bool, standalone: bool):
+    """Attach a survey read from an XLSForm to consultation SLUG; every label::Language (code) column is kept."""
+    from flask_babel import force_locale
+
+    from consult.surveys.services import SurveyError, consultation_by_slug, import_xlsform
+    from consult.surveys.xlsform import XLSFormError
+
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror}")
+    consultation = None
+    if not standalone:
+        consultation = consultation_by_slug(slug)
+        if consultation is None:
+            fail(f"No consultation with slug {slug}.")
+    # Messages in the service's default language: there is no request to choose one from.
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        try:
+            survey = import_xlsform(data, consultation=consultation, slug=slug if standalone else None,
+                                    replace=replace, channel="cli")
+        except XLSFormError as exc:
+            fail(f"{file}: nothing was imported.\n" + "\n".join(f"  {problem}" for problem in exc.problems))
+        except SurveyError as exc:
+            fail(f"{file}: {exc}")
+    db.session.commit()
+    locales = sorted({code for q in survey.ordered_questions() for code in q.text})
+    click.echo(f"{survey.slug}: {len(survey.sections)} sections, {len(survey.ordered_questions())} questions; "
+               f"languages: {', '.join(locales)}")
+
+
+@click.command("report")
+@click.argument("slug")
+@click.option("--format", "output_format", required=True,
+              type=click.Choice(["html", "pdf", "xlsx", "csv"], case_sensitive=False), help="The file format.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
+@click.option("--locale", default=None, help="Language of the interface text (default: the consultation's).")
+@click.option("--margin", default=None, type=float,
+              help="Under-representation margin in percentage points (default: REPORT_MARGIN, 5).")
+def report_command(slug: str, output_format: str, output: str, locale: str | None, margin: float | None):
+    """Build a consultation's report now, without the queue, and write it to a file (stable interface).
+
+    The snapshot is kept, as when the report is built in the app. A published report is not rebuilt:
+    its published snapshot is written instead."""
+    from flask_babel import force_locale
+
+    from consult.reports.services import ReportError, build_report, latest_report, report_file
+
+    consultation = _consultation_or_fail(slug)
+    locale = locale or consultation.default_locale
+    if locale not in current_app.config["LOCALES"]:
+        fail(f"Unknown language {locale!r}; expected one of {', '.join(current_app.config['LOCALES'])}.")
+    folder = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(folder):
+        fail(f"{output}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK) or (os.path.exists(output) and not os.access(output, os.W_OK)):
+        fail(f"{output}: cannot write there (permission denied).")
+    output_format = output_format.lower()
+    with force_locale(locale):
+        try:
+            snapshot = latest_report(consultation) if consultation.status == "published" else None
+            if snapshot is None:
+                build_report(consultation.id, locale=locale, margin=margin, formats=(), channel="cli")
+                snapshot = latest_report(consultation)
+            content = report_file(snapshot, output_format, locale).content
+        except ReportError as exc:
+            fail(f"{slug}: {exc}")
+    try:
+        with open(output, "wb") as handle:
+            handle.write(content)
+    except OSError as exc:
+        fail(f"{output}: {exc.strerror}")
+    db.session.commit()
+    click.echo(f"Wrote {output} ({len(content):,} bytes): the {output_format} report of {consultation.slug}, "
+               f"figures as of {snapshot.as_of:%Y-%m-%d %H:%M} UTC.")
+
+
+population_cli = AppGroup("population", help="Population figures by locality, for representativeness in reports.")
+
+
+@population_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+def population_import(file: str):
+    """Import population figures from a CSV (locality,band_type,band,population): every row, or none."""
+    from flask_babel import force_locale
+
+    from consult.reports.services import PopulationFileError, import_population
+
+    try:
+        with open(file, encoding="utf-8-sig", newline="") as handle:
+            text = handle.read()
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror}")
+    except UnicodeDecodeError:
+        fail(f"{file}: not UTF-8 text")
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        try:
+            count = import_population(text, channel="cli")
+        except PopulationFileError as exc:
+            fail(f"{file}: rejected, nothing was imported:\n" + "\n".join(
+                f"  line {line}: {reason}" if line else f"  {reason}" for line, reason in exc.problems))
+    db.session.commit()
+    click.echo(f"{count} population figure(s) imported from {file}.")

@@ -124,5 +124,17 @@ def load_demo() -> list[tuple[str, str, str]]:
     from consult.consultations.demo import load_consultations_demo
 
     load_consultations_demo()
+    from consult.voting.demo import load_voting_demo
+
+    load_voting_demo()
+    from consult.surveys.demo import load_survey_demo
+
+    load_survey_demo()
+    from consult.reports.demo import load_reports_demo
+
+    load_reports_demo()
+    from consult.commissioning.demo import load_commissioning_demo
+
+    load_commissioning_demo()  # keep last: it drafts from the voting demo's results snapshot
     db.session.flush()
     return created

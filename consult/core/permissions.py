@@ -220,3 +220,37 @@ def can_ask_to_hear_back(user, consultation) -> bool:
 def can_read_outbox(user) -> bool:
     """The outbox holds personal links and addresses: administrators only."""
     return is_admin(user)
+
+
+# --- consultation reports (consult/reports) -----------------------------------------------------------------------
+
+def can_view_full_report(user, consultation) -> bool:
+    """The full report (written answers, raw data): commissioners and the consultation's facilitators, always."""
+    return can_view_unpublished_results(user, consultation)
+
+
+def can_view_published_report(consultation) -> bool:
+    """Once the results are published, anyone may read the report's published version (HTML, PDF, XLSX):
+    every figure, but no written answers and no raw data, which stay with can_view_full_report."""
+    return consultation.status == "published"
+
+
+def can_build_report(user, consultation) -> bool:
+    """Whoever may see the full report may build it once the consultation has opened
+    (reports.services.check_can_build also refuses to rebuild a published report)."""
+    return consultation.status != "draft" and can_view_full_report(user, consultation)
+
+
+def can_view_live_participation(user, consultation) -> bool:
+    """Who has taken part so far, computed now: for the people who run the consultation and commissioners."""
+    return consultation.status != "draft" and can_view_unpublished_results(user, consultation)
+
+
+def can_tag_free_text(user, consultation) -> bool:
+    """Facilitators (and administrators) who manage the consultation tag written answers with themes."""
+    return can_manage_consultation(user, consultation)
+
+
+def can_import_population(user) -> bool:
+    """Population figures are reference data: administrators."""
+    return can_manage_reference_data(user)

@@ -109,6 +109,15 @@ def _notifications_send(consultation_id: int, progress) -> dict[str, Any]:
     return {"messages": messages}
 
 
+def _report_build(consultation_id: int, progress, locale: str | None = None, margin: float | None = None,
+                  actor_id: int | None = None) -> dict[str, Any]:
+    from consult.reports.services import build_report
+
+    job_id = progress.args[0] if isinstance(progress, partial) and progress.args else None
+    return build_report(consultation_id, progress=progress, job_id=job_id, locale=locale, margin=margin,
+                        actor_id=actor_id)
+
+
 #: Job kinds and the service each one calls, with the record's args as keywords.
 KINDS: dict[str, Callable[..., dict[str, Any] | None]] = {
     "planning_group.profile": _planning_group_profile,
@@ -119,6 +128,7 @@ KINDS: dict[str, Callable[..., dict[str, Any] | None]] = {
     "notifications.send": _notifications_send,
     "consultation.tally": _consultation_tally,
     "commissioning.draft": _commissioning_draft,
+    "report.build": _report_build,
 }
 
 

@@ -115,6 +115,8 @@ class Ballot(db.Model):
         UniqueConstraint("consultation_id", "voter_key"),
         CheckConstraint("channel IN ('web', 'code', 'paper', 'meeting', 'import')", name="channel_known"),
         Index("ix_ballots_consultation_group", "consultation_id", "stakeholder_group_id"),
+        # Ballot counts per (locality, group) for the tally come from this index alone.
+        Index("ix_ballots_tally", "consultation_id", "locality_id", "stakeholder_group_id"),
     )
 
 

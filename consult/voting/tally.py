@@ -24,6 +24,7 @@ __all__ = [
     "ballot_points",
     "borda_points",
     "rank_intervals",
+    "rank_intervals_by_scheme",
     "tally",
     "tally_ballots",
 ]
@@ -414,7 +415,29 @@ def rank_intervals(
     group draws from its own random stream, so ``chunk_size`` (resamples per
     chunk; default keeps a chunk under ~48 MB) does not change the result.
     """
-    _check_scheme(scheme)
+    return rank_intervals_by_scheme(priority_codes, points_by_group, weights, [scheme], resamples=resamples,
+                                    level=level, seed=seed, chunk_size=chunk_size)[scheme]
+
+
+def rank_intervals_by_scheme(
+    priority_codes: Sequence[str],
+    points_by_group: Mapping[str, np.ndarray],
+    weights: Mapping[str, float],
+    schemes: Sequence[str] = SCHEMES,
+    *,
+    resamples: int = 1000,
+    level: float = 0.9,
+    seed: int | None = 0,
+    chunk_size: int | None = None,
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """:func:`rank_intervals` for several schemes at once, from the same resamples.
+
+    Drawing the resamples is most of the work and does not depend on the
+    scheme, so each chunk of resampled per-group sums is scored under every
+    scheme. With the same seed, ``result[s]`` equals ``rank_intervals(..., s)``.
+    """
+    for scheme in schemes:
+        _check_scheme(scheme)
     _check_codes(priority_codes)
     if resamples < 1:
         raise ValueError(f"resamples must be at least 1, got {resamples}")
@@ -439,26 +462,31 @@ def rank_intervals(
     active = [g for g in groups if matrices[g].shape[0] > 0]
 
     if m == 0:
-        return {}
+        return {scheme: {} for scheme in schemes}
     if not active:
         # Nothing was scored: every priority ties at rank 1 in every resample.
-        return {p: (1, 1) for p in priority_codes}
+        return {scheme: {p: (1, 1) for p in priority_codes} for scheme in schemes}
 
     largest = max(matrices[g].shape[0] for g in active)
     if chunk_size is None:
         # Per resample and ballot: an int64 index, an int64 count and a float64 copy.
         chunk_size = max(1, _CHUNK_BYTES // (24 * largest))
-    factors = {g: _group_factor(scheme, w[g], matrices[g].shape[0]) for g in active}
+    factors = {scheme: {g: _group_factor(scheme, w[g], matrices[g].shape[0]) for g in active} for scheme in schemes}
 
-    ranks = np.empty((resamples, m), dtype=np.int64)
+    ranks = {scheme: np.empty((resamples, m), dtype=np.int64) for scheme in schemes}
     for start in range(0, resamples, chunk_size):
         size = min(chunk_size, resamples - start)
-        scores = np.zeros((size, m), dtype=np.float64)
-        for g in active:
-            scores += factors[g] * _resampled_sums(streams[g], matrices[g], size)
-        ranks[start : start + size] = _competition_ranks_rows(scores)
+        sums = {g: _resampled_sums(streams[g], matrices[g], size) for g in active}
+        for scheme in schemes:
+            scores = np.zeros((size, m), dtype=np.float64)
+            for g in active:
+                scores += factors[scheme][g] * sums[g]
+            ranks[scheme][start : start + size] = _competition_ranks_rows(scores)
 
     lo_q = (1 - level) / 2
-    lows = np.quantile(ranks, lo_q, axis=0, method="lower")
-    highs = np.quantile(ranks, 1 - lo_q, axis=0, method="higher")
-    return {p: (int(lows[j]), int(highs[j])) for j, p in enumerate(priority_codes)}
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for scheme in schemes:
+        lows = np.quantile(ranks[scheme], lo_q, axis=0, method="lower")
+        highs = np.quantile(ranks[scheme], 1 - lo_q, axis=0, method="higher")
+        out[scheme] = {p: (int(lows[j]), int(highs[j])) for j, p in enumerate(priority_codes)}
+    return out
