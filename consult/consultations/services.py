@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from consult.accounts.models import Role
 from consult.consultations.models import Consultation, ConsultationGroupWeight, ConsultationStatus
@@ -19,7 +19,9 @@ from consult.core.permissions import can_manage_consultation, is_admin
 from consult.core.services import record_change
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
-from consult.voting.models import METHODS, SCHEMES, Ballot, Priority, ResultsSnapshot, Vote
+from consult.voting.models import METHODS, SCHEMES, Ballot, Priority, Vote
+from consult.voting.results import latest_snapshot
+from consult.voting.services import vote_is_locked
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
@@ -35,11 +37,6 @@ class ConsultationError(ValueError):
 
 def get_by_slug(slug: str) -> Consultation | None:
     return db.session.scalar(select(Consultation).where(Consultation.slug == slug))
-
-
-def has_ballots(consultation: Consultation) -> bool:
-    """Once anyone has voted, the method and the priorities are fixed."""
-    return bool(db.session.scalar(select(exists().where(Ballot.consultation_id == consultation.id))))
 
 
 def consultations_for(user) -> list[Consultation]:
@@ -152,14 +149,14 @@ def save_vote_settings(consultation: Consultation, *, enabled: bool, method: str
     vote = consultation.vote
     if not enabled:
         if vote is not None:
-            if has_ballots(consultation):
+            if vote_is_locked(consultation):
                 raise ConsultationError(_("People have already voted, so the vote cannot be removed."), "has_vote")
             consultation.vote = None
             db.session.flush()
             record_change("vote.remove", consultation, actor=actor, channel=channel)
         return None
     _check_vote_settings(method, points_budget, max_choices, weighting)
-    if vote is not None and has_ballots(consultation):
+    if vote is not None and vote_is_locked(consultation):
         changed = (vote.method, vote.points_budget, vote.max_choices) != (
             method, points_budget if method == "points" else None, max_choices)
         if changed:
@@ -191,7 +188,7 @@ def set_group_weights(consultation: Consultation, weights: dict[int, float], *, 
         StakeholderGroup.id.in_(list(weights))))}
     if len(groups) != len(weights):
         raise ConsultationError(_("Choose stakeholder groups from the list."), "groups")
-    if has_ballots(consultation):
+    if vote_is_locked(consultation):
         voted = set(db.session.scalars(select(Ballot.stakeholder_group_id).where(
             Ballot.consultation_id == consultation.id).distinct()))
         dropped = voted - set(weights)
@@ -274,11 +271,6 @@ def _transition(consultation, status: ConsultationStatus, stamp: str, actor, cha
     db.session.flush()
     record_change(f"consultation.{status.value}", consultation, before={"status": before},
                   after={"status": status.value}, actor=actor, channel=channel)
-
-
-def latest_snapshot(consultation: Consultation) -> ResultsSnapshot | None:
-    return db.session.scalar(select(ResultsSnapshot).where(ResultsSnapshot.consultation_id == consultation.id)
-                             .order_by(ResultsSnapshot.computed_at.desc(), ResultsSnapshot.id.desc()).limit(1))
 
 
 # --- the JSON spec of `flask --app consult consultation import` (README, "Consultation spec") ---------------

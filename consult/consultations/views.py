@@ -18,6 +18,8 @@ from consult.jobs.services import latest_for
 from consult.localities.models import Locality
 from consult.localities.services import localities as all_localities
 from consult.localities.services import stakeholder_groups
+from consult.voting.results import latest_snapshot
+from consult.voting.services import vote_is_locked
 
 bp = Blueprint("consultations", __name__)
 
@@ -102,7 +104,7 @@ def edit(consultation_id):
             queue.commit_and_dispatch()
             flash(_("Consultation saved."), "success")
             return redirect(url_for("consultations.show", consultation_id=saved.id))
-    locked = consultation is not None and services.has_ballots(consultation)
+    locked = consultation is not None and vote_is_locked(consultation)
     return (render_template("consultations/form.html", form=form, consultation=consultation, locked=locked),
             400 if form.errors else 200)
 
@@ -162,8 +164,8 @@ def _render_show(consultation: Consultation, error: str | None = None, status: i
     return render_template("consultations/show.html", consultation=consultation,
                            can_manage=can_manage_consultation(current_user, consultation),
                            translations=services.translation_status(consultation),
-                           locked=services.has_ballots(consultation),
-                           snapshot=services.latest_snapshot(consultation),
+                           locked=vote_is_locked(consultation),
+                           snapshot=latest_snapshot(consultation),
                            tally_job=latest_for(f"consultation:{consultation.id}"), confirm=ConfirmForm(),
                            error=error), status
 
