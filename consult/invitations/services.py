@@ -80,6 +80,26 @@ def mark_responded(invitation: Invitation) -> None:
         record_change("invitation.responded", invitation, channel="web")
 
 
+def voter_key(invitation: Invitation) -> str:
+    """A member's ballot is theirs however they arrive (signed in or by link), so it cannot be cast twice."""
+    return f"user:{invitation.user_id}" if invitation.user_id else f"invite:{invitation.id}"
+
+
+def cast_ballot_by_link(invitation: Invitation, values, *, locale: str | None = None):
+    """Vote once through a personal link, counted for the invitee's group and locality; the link is then spent."""
+    from consult.voting.services import Voter, VotingError, store_ballot
+
+    consultation = invitation.consultation
+    if not consultation.accepts_responses():
+        raise VotingError(_("Voting has closed."), code="closed")
+    voter = Voter(key=voter_key(invitation), stakeholder_group=invitation.stakeholder_group,
+                  locality=invitation.locality, channel="web", user_id=invitation.user_id)
+    ballot, _replaced = store_ballot(consultation, voter, values, locale=locale, replace=False,
+                                     actor=invitation.user)
+    mark_responded(invitation)
+    return ballot
+
+
 # --- creating invitations ------------------------------------------------------------------------------
 
 @dataclass

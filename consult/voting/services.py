@@ -249,8 +249,16 @@ class Voter:
 
 
 def _ballot_audit(ballot: Ballot, values: Mapping[str, int]) -> dict[str, Any]:
-    return {"voter": ballot.voter_key, "channel": ballot.channel, "stakeholder_group": ballot.stakeholder_group.code,
-            "locality": ballot.locality.code, "values": dict(values)}
+    """What the audit log keeps of a ballot: how people voted only where the ballot names nobody.
+
+    A web ballot's key names a member, a code or an invitation, so its choices stay out of the log: the
+    ballot is secret even from administrators. Paper and meeting ballots carry anonymous keys, and their
+    values are what a later check of the data entry needs."""
+    entry = {"voter": ballot.voter_key, "channel": ballot.channel,
+             "stakeholder_group": ballot.stakeholder_group.code, "locality": ballot.locality.code}
+    if ballot.channel in ("paper", "meeting"):
+        entry["values"] = dict(values)
+    return entry
 
 
 def _choices(consultation: Consultation, voter: Voter, values: Mapping[str, int],

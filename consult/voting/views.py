@@ -33,6 +33,8 @@ from consult.core.permissions import (
 )
 from consult.core.web import form_error
 from consult.extensions import db, login_manager
+from consult.invitations.services import cast_ballot_by_link
+from consult.invitations.services import voter_key as invitation_voter_key
 from consult.jobs import queue
 from consult.jobs.services import latest_for
 from consult.localities.models import Locality, StakeholderGroup
@@ -269,23 +271,43 @@ def _not_open(consultation: Consultation, status: int):
 
 
 class _Who:
-    """Who is voting now: a member (with the memberships they may vote as) or a code holder (from the session)."""
+    """Who is voting now: a member (with the memberships they may vote as), a code holder (from the session),
+    or the holder of a personal invitation link (from the session; counted for the invitation's group and place)."""
 
-    def __init__(self, kind: str, *, memberships=(), code: dict | None = None):
+    def __init__(self, kind: str, *, memberships=(), code: dict | None = None, invitation=None):
         self.kind, self.memberships, self.code = kind, list(memberships), code or {}
+        self.invitation = invitation
 
     @property
     def voter_key(self) -> str:
+        if self.kind == "invite":
+            return invitation_voter_key(self.invitation)
         return f"user:{current_user.id}" if self.kind == "member" else f"code:{self.code['id']}"
 
     def group(self) -> StakeholderGroup | None:
+        if self.kind == "invite":
+            return self.invitation.stakeholder_group
         return db.session.get(StakeholderGroup, self.code.get("group")) if self.kind == "code" else None
 
     def locality(self) -> Locality | None:
+        if self.kind == "invite":
+            return self.invitation.locality
         return db.session.get(Locality, self.code.get("locality")) if self.kind == "code" else None
 
 
+def _invitation(consultation: Consultation):
+    """The invitation whose personal link this browser followed, if it is for this consultation."""
+    from consult.invitations.models import Invitation
+    from consult.invitations.views import SESSION_KEY
+
+    invitation = db.session.get(Invitation, session.get(SESSION_KEY) or 0)
+    return invitation if invitation is not None and invitation.consultation_id == consultation.id else None
+
+
 def _who(consultation: Consultation) -> _Who | None:
+    invitation = _invitation(consultation)
+    if invitation is not None:
+        return _Who("invite", invitation=invitation)
     code = session.get(_code_key(consultation))
     if code and db.session.get(VotingCode, code.get("id")) is not None:
         return _Who("code", code=code)
@@ -322,6 +344,9 @@ def vote(slug):
     who = _who(consultation)
     if who is None:
         return redirect(url_for("voting.enter_code", slug=slug, **_easy_args()))
+    if who.kind == "invite" and services.find_ballot(consultation, who.voter_key) is not None:
+        # A personal link votes once.
+        return redirect(url_for("voting.done", slug=slug, **_easy_args()))
     form = _ballot_form_for(consultation, who)
     if not form.is_submitted():
         pending = session.get(_pending_key(consultation))
@@ -361,7 +386,7 @@ def _summary_rows(consultation: Consultation, values: dict[str, int]) -> list[tu
 
 
 def _speaking_as(consultation: Consultation, who: _Who, pending: dict) -> str:
-    if who.kind == "code":
+    if who.kind in ("code", "invite"):
         group, locality = who.group(), who.locality()
         return _("%(group)s in %(place)s", group=tr(group.name) if group else "",
                  place=tr(locality.name) if locality else "")
@@ -389,7 +414,9 @@ def check(slug):
             abort(400)
         values = {str(k): v for k, v in pending["values"].items()}
         try:
-            if who.kind == "member":
+            if who.kind == "invite":
+                cast_ballot_by_link(who.invitation, values, locale=current_locale())
+            elif who.kind == "member":
                 membership = next((m for m in who.memberships if m.id == pending.get("speak_as")), None)
                 services.cast_member_ballot(consultation, current_user, membership, values, locale=current_locale())
             else:
@@ -424,7 +451,7 @@ def done(slug):
     if ballot is None:
         return redirect(url_for("voting.vote", slug=slug, **_easy_args()))
     return render_template("voting/done.html", consultation=consultation, ballot=ballot, easy=_easy(),
-                           can_change=consultation.accepts_responses())
+                           can_change=consultation.accepts_responses() and who.kind != "invite")
 
 
 @bp.route("/c/<slug>/vote/code", methods=["GET", "POST"])
