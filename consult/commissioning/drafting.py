@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from consult.voting.tally import ABS_TOL, REL_TOL
+from consult.voting.tally import competition_ranks
 
 COMBINE_METHODS: tuple[str, ...] = ("equal", "population")
 
@@ -71,20 +71,6 @@ def read_snapshot(data: Mapping[str, Any], scheme: str | None = None) -> Snapsho
     return SnapshotEvidence(scheme=scheme, overall=_scope(block.get("overall")),
                             localities={code: _scope(t) for code, t in (block.get("localities") or {}).items()},
                             intervals=intervals)
-
-
-def competition_ranks(scores: Mapping[str, float]) -> dict[str, int]:
-    """Competition ranks (1, 2, 2, 4), ties within the tally's tolerance, tie-runs anchored on their first score."""
-    ordered = sorted(scores, key=lambda c: (-scores[c], c))
-    ranks: dict[str, int] = {}
-    anchor = 0.0
-    for i, code in enumerate(ordered):
-        if i == 0 or not math.isclose(scores[code], anchor, rel_tol=REL_TOL, abs_tol=ABS_TOL):
-            anchor = scores[code]
-            ranks[code] = i + 1
-        else:
-            ranks[code] = ranks[ordered[i - 1]]
-    return ranks
 
 
 def locality_weights(localities: Mapping[str, ScopeResult], populations: Mapping[str, int],

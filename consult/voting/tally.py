@@ -253,7 +253,7 @@ def _checked_weights(groups: Iterable[str], weights: Mapping[str, float]) -> dic
     return out
 
 
-def _competition_ranks(scores: Mapping[str, float]) -> dict[str, int]:
+def competition_ranks(scores: Mapping[str, float]) -> dict[str, int]:
     """Competition ranks (1, 2, 2, 4); a tie-run is every score close to the run's first (largest) score."""
     ordered = sorted(scores, key=lambda c: (-scores[c], c))
     ranks: dict[str, int] = {}
@@ -318,7 +318,7 @@ def tally(
     # fsum gives the correctly rounded sum, so the result cannot depend on group order.
     scores = {p: math.fsum(by_group[p].values()) for p in priority_codes}
     total = math.fsum(scores.values())
-    ranks = _competition_ranks(scores)
+    ranks = competition_ranks(scores)
     results = [
         PriorityResult(
             code=p,

@@ -5,7 +5,6 @@ import socket
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
-from sqlalchemy import select
 
 from consult.extensions import db
 from consult.jobs import queue
