@@ -1,0 +1,1 @@
+"""Consultation reports: participation, representativeness, survey and vote results, in four formats."""

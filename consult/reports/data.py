@@ -1,0 +1,422 @@
+"""What a consultation report says, computed from plain data. Pure: no Flask, no database.
+
+Inputs are the shapes of consult/reports/sources.py:
+- responses: [{"id", "channel", "date", "locale", "stakeholder_group", "locality", "age_band", "ethnic_group",
+  "main_language", "disability", "answers"}] (answers may be absent when only people are counted);
+- ballots: [{"id", "channel", "locale", "date", "stakeholder_group", "locality", "choices"?}];
+- populations: {locality code: {band type: {band: population}}}.
+
+Percentages are rounded to one decimal place here, once, so that every format shows the same figure.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+NOT_GIVEN = "not_given"
+PREFER_NOT = "prefer_not"
+#: How far below its population share (in percentage points) a group may fall before it is flagged.
+DEFAULT_MARGIN = 5.0
+#: Free-text answers listed per question in the HTML and PDF (all of them go to the XLSX and CSV).
+FREE_TEXT_SHOWN = 200
+CHOICE_KINDS = ("single", "multiple", "scale", "yes_no")
+TEXT_KINDS = ("short_text", "long_text")
+NUMBER_KINDS = ("number", "decimal")
+#: Dimensions of participation, in the order the report shows them.
+DIMENSIONS = ("stakeholder_group", "locality", "language", "channel")
+CHANNEL_ORDER = ("web", "code", "paper", "meeting", "import")
+#: "About you" answers that can be compared with population figures, in the order the report shows them.
+BAND_TYPES = ("age_band", "ethnic_group", "main_language", "disability", "stakeholder_group")
+SCHEME_ORDER = ("equal_people", "group_weights", "group_shares")
+DATA_VERSION = 1
+
+
+def percent(count: int | float, base: int | float) -> float | None:
+    """count as a percentage of base, one decimal place; None when there is no base."""
+    return round(100.0 * count / base, 1) if base else None
+
+
+def _ordered(keys: Iterable[str], preferred: Sequence[str]) -> list[str]:
+    """Known keys in their preferred order, then any others sorted, then "not given" last."""
+    keys = set(keys)
+    head = [k for k in preferred if k in keys]
+    tail = sorted(k for k in keys if k not in preferred and k != NOT_GIVEN)
+    return head + tail + ([NOT_GIVEN] if NOT_GIVEN in keys else [])
+
+
+def _key(row: Mapping[str, Any], field: str) -> str:
+    return row.get(field) or NOT_GIVEN
+
+
+# --- participation ----------------------------------------------------------------------------------------------
+
+def participation(responses: Sequence[Mapping[str, Any]], ballots: Sequence[Mapping[str, Any]], *,
+                  groups: Sequence[str] = (), localities: Sequence[str] = (),
+                  locales: Sequence[str] = ()) -> dict[str, Any]:
+    """Survey responses and ballots counted by stakeholder group, locality, language and channel."""
+    fields = {"stakeholder_group": "stakeholder_group", "locality": "locality", "language": "locale",
+              "channel": "channel"}
+    preferred = {"stakeholder_group": groups, "locality": localities, "language": locales,
+                 "channel": CHANNEL_ORDER}
+    by: dict[str, list[dict[str, Any]]] = {}
+    for dimension in DIMENSIONS:
+        field = fields[dimension]
+        r_counts = Counter(_key(row, field) for row in responses)
+        b_counts = Counter(_key(row, field) for row in ballots)
+        keys = _ordered(set(r_counts) | set(b_counts) | set(preferred[dimension] if dimension != "channel" else ()),
+                        preferred[dimension])
+        by[dimension] = [{"key": k, "responses": r_counts.get(k, 0), "ballots": b_counts.get(k, 0),
+                          "responses_percent": percent(r_counts.get(k, 0), len(responses)),
+                          "ballots_percent": percent(b_counts.get(k, 0), len(ballots))} for k in keys]
+    return {"responses": len(responses), "ballots": len(ballots), "by": by}
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def over_time(responses: Sequence[Mapping[str, Any]], ballots: Sequence[Mapping[str, Any]], *,
+              responses_by_day: bool = False) -> dict[str, Any]:
+    """Responses and ballots per week (Monday), and per day where the day is known.
+
+    Anonymous surveys keep only the week of a response, so days count ballots only unless
+    `responses_by_day` says the response dates are real days."""
+    def days(rows):
+        return [date.fromisoformat(r["date"]) for r in rows if r.get("date")]
+
+    r_days, b_days = days(responses), days(ballots)
+    r_weeks, b_weeks = Counter(map(_monday, r_days)), Counter(map(_monday, b_days))
+    weeks = []
+    if r_weeks or b_weeks:
+        week, last = min([*r_weeks, *b_weeks]), max([*r_weeks, *b_weeks])
+        while week <= last:
+            weeks.append({"week": week.isoformat(), "responses": r_weeks.get(week, 0),
+                          "ballots": b_weeks.get(week, 0)})
+            week += timedelta(days=7)
+    r_daily = Counter(r_days) if responses_by_day else Counter()
+    b_daily = Counter(b_days)
+    daily = []
+    if r_daily or b_daily:
+        day, last = min([*r_daily, *b_daily]), max([*r_daily, *b_daily])
+        while day <= last:
+            entry = {"day": day.isoformat(), "ballots": b_daily.get(day, 0)}
+            if responses_by_day:
+                entry["responses"] = r_daily.get(day, 0)
+            daily.append(entry)
+            day += timedelta(days=1)
+    return {"weeks": weeks, "days": daily, "responses_by_day": responses_by_day}
+
+
+# --- representativeness -----------------------------------------------------------------------------------------
+
+def _compare(counts: Mapping[str, int], populations: Mapping[str, int], order: Sequence[str],
+             margin: float) -> tuple[int, list[dict[str, Any]]]:
+    """Each band's share of the people who answered against its share of the population."""
+    base = sum(counts.get(b, 0) for b in populations)
+    total_population = sum(populations.values())
+    rows = []
+    for band in _ordered(populations, order):
+        population = populations[band]
+        count = counts.get(band, 0)
+        population_share = 100.0 * population / total_population if total_population else None
+        share = 100.0 * count / base if base else None
+        difference = share - population_share if share is not None and population_share is not None else None
+        rows.append({"band": band, "population": population,
+                     "population_share": round(population_share, 1) if population_share is not None else None,
+                     "count": count, "share": round(share, 1) if share is not None else None,
+                     "difference": round(difference, 1) if difference is not None else None,
+                     "under": difference is not None and difference < -margin})
+    return base, rows
+
+
+def representativeness(responses: Sequence[Mapping[str, Any]], ballots: Sequence[Mapping[str, Any]], *,
+                       localities: Sequence[str], locality_population: Mapping[str, int],
+                       populations: Mapping[str, Mapping[str, Mapping[str, int]]],
+                       band_orders: Mapping[str, Sequence[str]] | None = None,
+                       margin: float = DEFAULT_MARGIN) -> dict[str, Any]:
+    """Who took part against who lives there: by locality, and by each band type with population figures.
+
+    A band is under-represented when its share of the people who answered falls more than `margin`
+    percentage points below its share of the population. People who did not say (or preferred not to)
+    are left out of the shares and counted separately.
+    """
+    band_orders = band_orders or {}
+    pops = {code: locality_population.get(code, 0) for code in localities}
+    r_counts = Counter(r.get("locality") for r in responses if r.get("locality") in pops)
+    b_counts = Counter(b.get("locality") for b in ballots if b.get("locality") in pops)
+    r_base, r_rows = _compare(r_counts, pops, localities, margin)
+    b_base, b_rows = _compare(b_counts, pops, localities, margin)
+    locality_rows = []
+    for r_row, b_row in zip(r_rows, b_rows):
+        locality_rows.append({"locality": r_row["band"], "population": r_row["population"],
+                              "population_share": r_row["population_share"],
+                              "responses": r_row["count"], "responses_share": r_row["share"],
+                              "responses_difference": r_row["difference"], "responses_under": r_row["under"],
+                              "ballots": b_row["count"], "ballots_share": b_row["share"],
+                              "ballots_difference": b_row["difference"], "ballots_under": b_row["under"]})
+    locality_block = {"responses_base": r_base, "ballots_base": b_base,
+                      "responses_elsewhere": len(responses) - r_base, "ballots_elsewhere": len(ballots) - b_base,
+                      "rows": locality_rows}
+
+    band_types = [t for t in BAND_TYPES if any(t in populations.get(code, {}) for code in localities)]
+    tables = []
+    for band_type in band_types:
+        scopes: list[str | None] = [None] + [c for c in localities if band_type in populations.get(c, {})]
+        for scope in scopes:
+            if scope is None:
+                pop: dict[str, int] = defaultdict(int)
+                for code in localities:
+                    for band, n in populations.get(code, {}).get(band_type, {}).items():
+                        pop[band] += n
+                people = [r for r in responses if r.get("locality") in pops or not r.get("locality")]
+            else:
+                pop = dict(populations[scope][band_type])
+                people = [r for r in responses if r.get("locality") == scope]
+            answers = Counter(r.get(band_type) for r in people)
+            base, rows = _compare(answers, pop, band_orders.get(band_type, ()), margin)
+            not_given = sum(n for band, n in answers.items() if band in (None, "", PREFER_NOT))
+            tables.append({"band_type": band_type, "locality": scope, "base": base, "not_given": not_given,
+                           "other": len(people) - base - not_given, "rows": rows})
+    flagged = [{"kind": "locality", "locality": row["locality"], "band_type": None, "band": row["locality"],
+                "difference": row["responses_difference"]}
+               for row in locality_rows if row["responses_under"]]
+    flagged += [{"kind": "band", "locality": t["locality"], "band_type": t["band_type"], "band": row["band"],
+                 "difference": row["difference"]}
+                for t in tables for row in t["rows"] if row["under"]]
+    return {"margin": float(margin), "localities": locality_block, "bands": tables, "under_represented": flagged,
+            "missing_population": [code for code in localities if not populations.get(code)]}
+
+
+# --- survey results ---------------------------------------------------------------------------------------------
+
+def _answered(value: Any) -> bool:
+    return value not in (None, "", [])
+
+
+def question_results(questions: Sequence[Mapping[str, Any]],
+                     responses: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Per question: how many answered, and counts and percentages (choices) or a summary (numbers).
+
+    Percentages are of the people who answered the question (multiple choice can add up to more than 100)."""
+    out = []
+    for question in questions:
+        code, kind = question["code"], question["kind"]
+        values = [r["answers"].get(code) for r in responses if _answered(r["answers"].get(code))]
+        result: dict[str, Any] = {"code": code, "kind": kind, "text": question["text"], "base": len(values)}
+        if kind in CHOICE_KINDS:
+            counts = Counter(v for value in values for v in (value if isinstance(value, list) else [value]))
+            result["options"] = [{"value": o["value"], "label": o["label"], "count": counts.get(o["value"], 0),
+                                  "percent": percent(counts.get(o["value"], 0), len(values)) or 0.0}
+                                 for o in question["options"]]
+        elif kind in NUMBER_KINDS:
+            numbers = []
+            for value in values:
+                try:
+                    numbers.append(Decimal(str(value)))
+                except (InvalidOperation, ValueError):
+                    continue
+            result["base"] = len(numbers)
+            if numbers:
+                result["summary"] = {"mean": round(float(sum(numbers) / len(numbers)), 2),
+                                     "median": float(statistics.median(numbers)),
+                                     "min": float(min(numbers)), "max": float(max(numbers))}
+        out.append(result)
+    return out
+
+
+def _answer_key(response_id: int, question: str) -> str:
+    return f"{response_id}:{question}"
+
+
+def tag_index(tags: Iterable[Mapping[str, Any]]) -> dict[str, list[int]]:
+    """{"<response id>:<question code>": [theme ids]} from tag rows."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for tag in tags:
+        index[_answer_key(tag["response"], tag["question"])].append(tag["theme"])
+    return {key: sorted(ids) for key, ids in index.items()}
+
+
+def free_text(questions: Sequence[Mapping[str, Any]], responses: Sequence[Mapping[str, Any]],
+              tags: Mapping[str, list[int]], *, shown: int = FREE_TEXT_SHOWN) -> list[dict[str, Any]]:
+    """The free-text answers of each text question, newest first, with the themes tagged on each."""
+    out = []
+    for question in questions:
+        if question["kind"] not in TEXT_KINDS:
+            continue
+        code = question["code"]
+        answers = [r for r in responses if _answered(r["answers"].get(code))]
+        listed = [{"text": str(r["answers"][code]), "stakeholder_group": r.get("stakeholder_group"),
+                   "locality": r.get("locality"), "locale": r.get("locale"),
+                   "themes": tags.get(_answer_key(r["id"], code), [])}
+                  for r in reversed(answers[-shown:])] if shown else []
+        out.append({"code": code, "text": question["text"], "total": len(answers), "answers": listed})
+    return out
+
+
+def theme_counts(themes: Sequence[Mapping[str, Any]], questions: Sequence[Mapping[str, Any]],
+                 responses: Sequence[Mapping[str, Any]], tags: Mapping[str, list[int]], *,
+                 groups: Sequence[str] = ()) -> dict[str, Any]:
+    """How many free-text answers carry each theme, overall and by the respondent's stakeholder group."""
+    text_codes = [q["code"] for q in questions if q["kind"] in TEXT_KINDS]
+    counts: dict[int, Counter] = {t["id"]: Counter() for t in themes}
+    answers = tagged = 0
+    seen_groups = set()
+    for r in responses:
+        group = _key(r, "stakeholder_group")
+        for code in text_codes:
+            if not _answered(r["answers"].get(code)):
+                continue
+            answers += 1
+            ids = tags.get(_answer_key(r["id"], code), [])
+            if ids:
+                tagged += 1
+            for theme in ids:
+                if theme in counts:
+                    counts[theme][group] += 1
+                    seen_groups.add(group)
+    columns = _ordered(set(groups) | seen_groups, groups)
+    rows = [{"theme": t["id"], "name": t["name"], "total": sum(counts[t["id"]].values()),
+             "by_group": {g: counts[t["id"]].get(g, 0) for g in columns}} for t in themes]
+    return {"groups": columns, "rows": rows, "answers": answers, "tagged": tagged}
+
+
+# --- priority vote ------------------------------------------------------------------------------------------------
+
+def priority_results(vote: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The weighting schemes side by side: per priority, each scheme's place, share and likely places."""
+    if not vote:
+        return None
+    schemes = [s for s in SCHEME_ORDER if s in vote["schemes"]]
+    main = vote["weighting"] if vote["weighting"] in schemes else (schemes[0] if schemes else None)
+    by_scheme = {s: {row["code"]: row for row in vote["schemes"][s]} for s in schemes}
+    order = [row["code"] for row in vote["schemes"][main]] if main else list(vote["priorities"])
+    rows = []
+    for code in order:
+        cells = {}
+        for s in schemes:
+            row = by_scheme[s].get(code)
+            interval = vote["intervals"].get(s, {}).get(code)
+            cells[s] = {"rank": row["rank"] if row else None,
+                        "score": round(row["score"], 2) if row else None,
+                        "share": round(100.0 * row["share"], 1) if row else None,
+                        "interval": list(interval) if interval else None}
+        rows.append({"code": code, "schemes": cells})
+    localities = {code: [{"code": r["code"], "rank": r["rank"], "share": round(100.0 * r["share"], 1)}
+                         for r in result] for code, result in vote["localities"].items()}
+    return {"computed_at": vote["computed_at"], "method": vote["method"], "weighting": main,
+            "ballots": vote["ballots"], "ballots_by_group": vote.get("ballots_by_group", {}),
+            "weights": vote.get("weights", {}), "titles": vote["titles"], "schemes": schemes, "rows": rows,
+            "localities": localities, "resamples": vote.get("resamples", 0), "level": vote.get("level")}
+
+
+# --- the whole report -----------------------------------------------------------------------------------------
+
+def build_report_data(*, reference: Mapping[str, Any], survey: Mapping[str, Any] | None,
+                      ballots: Mapping[str, Any] | None, vote: Mapping[str, Any] | None,
+                      populations: Mapping[str, Mapping[str, Mapping[str, int]]],
+                      themes: Mapping[str, Any], band_orders: Mapping[str, Sequence[str]] | None = None,
+                      locales: Sequence[str] = (), margin: float = DEFAULT_MARGIN, as_of: str,
+                      shown: int = FREE_TEXT_SHOWN) -> dict[str, Any]:
+    """Everything the report shows, from the sources' plain data."""
+    responses = survey["rows"] if survey else []
+    ballot_rows = ballots["rows"] if ballots else []
+    questions = survey["questions"] if survey else []
+    tags = tag_index(themes.get("tags", []))
+    survey_part = None
+    if survey is not None:
+        survey_part = {"title": survey["title"], "default_locale": survey["default_locale"],
+                       "anonymous": survey["anonymous"], "responses": len(responses),
+                       "questions": question_results(questions, responses),
+                       "free_text": free_text(questions, responses, tags, shown=shown)}
+    return {
+        "version": DATA_VERSION,
+        "as_of": as_of,
+        "consultation": dict(reference["consultation"]),
+        "groups": list(reference["groups"]),
+        "group_names": dict(reference["group_names"]),
+        "localities": list(reference["localities"]),
+        "locality_names": dict(reference["locality_names"]),
+        "has_survey": survey is not None,
+        "has_vote": ballots is not None,
+        "participation": participation(responses, ballot_rows, groups=reference["groups"],
+                                       localities=reference["localities"], locales=locales),
+        "over_time": over_time(responses, ballot_rows, responses_by_day=bool(survey) and not survey["anonymous"]),
+        "representativeness": representativeness(
+            responses, ballot_rows, localities=reference["localities"],
+            locality_population=reference["locality_population"], populations=populations,
+            band_orders={**(band_orders or {}), "stakeholder_group": reference["groups"]}, margin=margin),
+        "survey": survey_part,
+        "themes": {"themes": [{"id": t["id"], "name": t["name"]} for t in themes.get("themes", [])],
+                   **theme_counts(themes.get("themes", []), questions, responses, tags, groups=reference["groups"])},
+        "priorities": priority_results(vote),
+    }
+
+
+def live_participation(*, reference: Mapping[str, Any], responses: Sequence[Mapping[str, Any]],
+                       ballots: Sequence[Mapping[str, Any]],
+                       populations: Mapping[str, Mapping[str, Mapping[str, int]]],
+                       band_orders: Mapping[str, Sequence[str]] | None = None, locales: Sequence[str] = (),
+                       margin: float = DEFAULT_MARGIN, anonymous: bool = True) -> dict[str, Any]:
+    """The report's participation and representativeness figures, for a consultation still running."""
+    return {
+        "participation": participation(responses, ballots, groups=reference["groups"],
+                                       localities=reference["localities"], locales=locales),
+        "over_time": over_time(responses, ballots, responses_by_day=not anonymous),
+        "representativeness": representativeness(
+            responses, ballots, localities=reference["localities"],
+            locality_population=reference["locality_population"], populations=populations,
+            band_orders={**(band_orders or {}), "stakeholder_group": reference["groups"]}, margin=margin),
+    }
+
+
+# --- raw anonymised rows ----------------------------------------------------------------------------------------
+
+#: Columns every raw row has, before the question, theme and priority columns.
+RAW_FIELDS = ("record", "number", "channel", "week", "language", "stakeholder_group", "locality", "age_band",
+              "ethnic_group", "main_language", "disability")
+
+
+def raw_table(questions: Sequence[Mapping[str, Any]], priorities: Sequence[Mapping[str, Any]],
+              responses: Sequence[Mapping[str, Any]], ballots: Sequence[Mapping[str, Any]],
+              tags: Mapping[str, list[int]]) -> dict[str, Any]:
+    """One row per response and per ballot, without references, voter keys, people or times of day.
+
+    Dates are reduced to the Monday of their week. Multiple-choice answers are option values joined by
+    ";"; theme columns hold the ids of the themes tagged on a text answer (named when rendered).
+    `priorities`: [{"code", "title"}]. Column specs carry the question text or priority title per locale."""
+    answered = list(questions)
+    codes = [p["code"] for p in priorities]
+    columns = [{"kind": "field", "key": key} for key in RAW_FIELDS]
+    columns += [{"kind": "question", "key": q["code"], "text": q["text"]} for q in answered]
+    columns += [{"kind": "themes", "key": q["code"], "text": q["text"]} for q in answered if q["kind"] in TEXT_KINDS]
+    columns += [{"kind": "priority", "key": p["code"], "text": p["title"]} for p in priorities]
+    text_codes = [q["code"] for q in answered if q["kind"] in TEXT_KINDS]
+
+    def week(iso: str | None) -> str | None:
+        return _monday(date.fromisoformat(iso)).isoformat() if iso else None
+
+    rows: list[list[Any]] = []
+    for n, r in enumerate(responses, start=1):
+        answers = r.get("answers", {})
+        row = ["response", n, r.get("channel"), week(r.get("date")), r.get("locale"), r.get("stakeholder_group"),
+               r.get("locality"), r.get("age_band"), r.get("ethnic_group"), r.get("main_language"),
+               r.get("disability")]
+        for q in answered:
+            value = answers.get(q["code"])
+            row.append(";".join(map(str, value)) if isinstance(value, list) else value)
+        row += [tags.get(_answer_key(r["id"], code), []) for code in text_codes]
+        row += [None] * len(codes)
+        rows.append(row)
+    for n, b in enumerate(ballots, start=1):
+        row = ["ballot", n, b.get("channel"), week(b.get("date")), b.get("locale"), b.get("stakeholder_group"),
+               b.get("locality"), None, None, None, None]
+        row += [None] * (len(answered) + len(text_codes))
+        choices = b.get("choices", {})
+        row += [choices.get(code) for code in codes]
+        rows.append(row)
+    return {"columns": columns, "rows": rows}

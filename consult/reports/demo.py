@@ -1,0 +1,46 @@
+"""Demo report data: population figures for the demo localities, and themes on the demo survey's written answers.
+
+Idempotent: population figures are imported only while none are stored, themes only while the consultation
+has none. The figures are plausible for the Easington area of County Durham (2021 census shapes), not real.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from consult.consultations.services import get_by_slug
+from consult.extensions import db
+from consult.reports import services
+from consult.reports.models import PopulationBand
+
+POPULATION_CSV = Path(__file__).with_name("demo_population.csv")
+CONSULTATION = "older-people-2027"
+
+#: Theme names, and words that mark an answer as being about it (in any of the demo's languages).
+THEMES = [
+    ({"en": "Transport", "cy": "Trafnidiaeth", "ur": "ٹرانسپورٹ"}, ("bus", "transport", "bws")),
+    ({"en": "Help at night", "cy": "Help yn y nos", "ur": "رات کو مدد"}, ("night", "nos", "رات")),
+    ({"en": "Carers' wellbeing", "cy": "Lles gofalwyr", "ur": "نگہداشت کرنے والوں کی صحت"}, ("tired", "تھک")),
+    ({"en": "Memory services", "cy": "Gwasanaethau cof", "ur": "یادداشت کی خدمات"}, ("memory", "cof")),
+]
+
+
+def load_reports_demo() -> None:
+    if not db.session.scalar(select(func.count()).select_from(PopulationBand)):
+        services.import_population(POPULATION_CSV.read_text(encoding="utf-8"), channel="cli")
+    consultation = get_by_slug(CONSULTATION)
+    if consultation is None or services.themes_of(consultation):
+        return
+    themes = [(services.save_theme(consultation, None, name=name), words) for name, words in THEMES]
+    for question in services.text_questions(consultation):
+        page = services.tagging_page(consultation, question["code"], per_page=10_000)
+        assignments = {}
+        for answer in page["answers"]:
+            text = answer["text"].lower()
+            chosen = {theme.id for theme, words in themes if any(word in text for word in words)}
+            if chosen:
+                assignments[answer["id"]] = chosen
+        services.set_tags(consultation, question["code"], assignments)
+    db.session.flush()

@@ -1,0 +1,316 @@
+import io
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consult.consultations.models import Consultation
+from consult.consultations.services import get_by_slug
+from consult.core.forms import ConfirmForm
+from consult.core.i18n import current_locale, tr
+from consult.core.permissions import (
+    can_build_report,
+    can_import_population,
+    can_tag_free_text,
+    can_view_full_report,
+    can_view_live_participation,
+    can_view_published_report,
+)
+from consult.core.web import form_error
+from consult.extensions import db
+from consult.jobs import queue
+from consult.jobs import services as jobs
+from consult.jobs.models import JobStatus
+from consult.reports import services
+from consult.reports.document import build_document
+from consult.reports.forms import AnswerFilterForm, BuildReportForm, MarginForm, PopulationImportForm, ThemeForm
+from consult.reports.models import BAND_TYPES, FORMATS, FreeTextTheme
+
+bp = Blueprint("reports", __name__)
+
+#: Reports are downloaded in the formats named by the stable command: html, pdf, xlsx, csv.
+FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "xlsx": "XLSX", "csv": "CSV"}
+
+
+def _consultation(consultation_id: int, allowed) -> Consultation:
+    consultation = db.get_or_404(Consultation, consultation_id)
+    if not allowed(current_user, consultation):
+        abort(403)
+    return consultation
+
+
+def _job_state(consultation: Consultation) -> dict | None:
+    """The latest report build of the consultation: its status and progress, for the page and its script."""
+    record = jobs.latest_for(services.report_subject(consultation))
+    if record is None:
+        return None
+    percent, _message = queue.read_progress(record)
+    texts = {JobStatus.PENDING.value: _("Waiting for the job service to start the report."),
+             JobStatus.QUEUED.value: _("Waiting to start building the report."),
+             JobStatus.RUNNING.value: _("Building the report: %(percent)s%% done.", percent=percent),
+             JobStatus.FINISHED.value: _("The report is ready."),
+             JobStatus.FAILED.value: _("The report could not be built.")}
+    return {"record": record, "status": record.status, "progress": percent, "done": record.done,
+            "failed": record.status == JobStatus.FAILED.value, "text": texts[record.status]}
+
+
+def _report_page(consultation: Consultation, form: BuildReportForm | None = None, status: int = 200):
+    if form is None:
+        form = BuildReportForm(formdata=None)
+        form.margin.data = services.default_margin()
+    snapshot = services.latest_report(consultation)
+    return render_template("reports/report.html", consultation=consultation, snapshot=snapshot,
+                           job=_job_state(consultation), form=form, confirm=ConfirmForm(),
+                           formats=FORMAT_NAMES, can_build=can_build_report(current_user, consultation),
+                           can_tag=can_tag_free_text(current_user, consultation),
+                           can_import=can_import_population(current_user)), status
+
+
+@bp.route("/consultations/<int:consultation_id>/report", methods=["GET", "POST"])
+@login_required
+def report(consultation_id):
+    consultation = _consultation(consultation_id, can_view_full_report)
+    if request.method == "GET":
+        return _report_page(consultation)
+    if not can_build_report(current_user, consultation):
+        abort(403)
+    form = BuildReportForm()
+    if not form.validate_on_submit():
+        return _report_page(consultation, form, 400)
+    try:
+        services.check_can_build(consultation)
+        margin = services.check_margin(form.margin.data if form.margin.data is not None
+                                       else services.default_margin())
+    except services.ReportError as exc:
+        form_error(form, exc.field if exc.field == "margin" else "submit", str(exc))
+        return _report_page(consultation, form, 400 if exc.field == "margin" else 409)
+    queue.submit("report.build", subject=services.report_subject(consultation),
+                 args={"consultation_id": consultation.id, "locale": current_locale(), "margin": margin,
+                       "actor_id": current_user.id}, actor=current_user)
+    queue.commit_and_dispatch()
+    flash(_("The report is being built. This page shows how it is going."), "success")
+    return redirect(url_for("reports.report", consultation_id=consultation.id))
+
+
+@bp.route("/consultations/<int:consultation_id>/report/progress")
+@login_required
+def progress(consultation_id):
+    consultation = _consultation(consultation_id, can_view_full_report)
+    state = _job_state(consultation)
+    if state is None:
+        return jsonify(status=None, progress=0, done=True, failed=False, text="")
+    return jsonify(status=state["status"], progress=state["progress"], done=state["done"], failed=state["failed"],
+                   text=state["text"])
+
+
+@bp.route("/consultations/<int:consultation_id>/report/retry", methods=["POST"])
+@login_required
+def retry(consultation_id):
+    consultation = _consultation(consultation_id, can_build_report)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    record = jobs.latest_for(services.report_subject(consultation))
+    if record is None or record.status != JobStatus.FAILED.value:
+        flash(_("There is no failed report build to try again."), "info")
+        return redirect(url_for("reports.report", consultation_id=consultation.id))
+    jobs.retry(record)
+    queue.commit_and_dispatch()
+    flash(_("Trying to build the report again."), "success")
+    return redirect(url_for("reports.report", consultation_id=consultation.id))
+
+
+def _latest_or_404(consultation: Consultation):
+    snapshot = services.latest_report(consultation)
+    if snapshot is None:
+        abort(404)
+    return snapshot
+
+
+def _show(consultation: Consultation, audience: str):
+    snapshot = _latest_or_404(consultation)
+    document = build_document(snapshot.data, locale=current_locale(), audience=audience)
+    return render_template("reports/view.html", consultation=consultation, snapshot=snapshot, document=document,
+                           formats=FORMAT_NAMES, audience=audience)
+
+
+def _download(consultation: Consultation, fmt: str, audience: str):
+    if fmt not in FORMATS or (audience == "public" and fmt not in services.PUBLIC_FORMATS):
+        abort(404)
+    snapshot = _latest_or_404(consultation)
+    locale = current_locale()
+    stored = services.report_file(snapshot, fmt, locale, audience)
+    db.session.commit()  # keep a newly rendered file for the next reader
+    return send_file(io.BytesIO(stored.content), mimetype=services.CONTENT_TYPES[fmt], as_attachment=True,
+                     download_name=services.file_name(snapshot, fmt, locale))
+
+
+@bp.route("/consultations/<int:consultation_id>/report/view")
+@login_required
+def view(consultation_id):
+    return _show(_consultation(consultation_id, can_view_full_report), "full")
+
+
+@bp.route("/consultations/<int:consultation_id>/report/download/<fmt>")
+@login_required
+def download(consultation_id, fmt):
+    return _download(_consultation(consultation_id, can_view_full_report), fmt, "full")
+
+
+def _published(slug: str) -> Consultation:
+    consultation = get_by_slug(slug)
+    if consultation is None or not can_view_published_report(consultation):
+        abort(404)
+    return consultation
+
+
+@bp.route("/c/<slug>/report")
+def public_view(slug):
+    return _show(_published(slug), "public")
+
+
+@bp.route("/c/<slug>/report/download/<fmt>")
+def public_download(slug, fmt):
+    return _download(_published(slug), fmt, "public")
+
+
+@bp.route("/consultations/<int:consultation_id>/participation")
+@login_required
+def participation(consultation_id):
+    consultation = _consultation(consultation_id, can_view_live_participation)
+    form = MarginForm(request.args)
+    margin = services.default_margin()
+    if request.args and form.validate() and form.margin.data is not None:
+        margin = float(form.margin.data)
+    elif not request.args:
+        form.margin.data = margin
+    figures = services.live_figures(consultation, margin)
+    document = build_document(figures, locale=current_locale(),
+                              sections=("summary", "participation", "over_time", "representativeness"))
+    return (render_template("reports/participation.html", consultation=consultation, document=document,
+                            form=form, margin=margin, can_import=can_import_population(current_user)),
+            400 if form.errors else 200)
+
+
+# --- themes on written answers -----------------------------------------------------------------------------------
+
+def _theme_page(consultation: Consultation, form: ThemeForm, status: int = 200):
+    return render_template("reports/themes.html", consultation=consultation, form=form,
+                           themes=services.themes_of(consultation), questions=services.text_questions(consultation),
+                           confirm=ConfirmForm()), status
+
+
+@bp.route("/consultations/<int:consultation_id>/themes", methods=["GET", "POST"])
+@login_required
+def themes(consultation_id):
+    consultation = _consultation(consultation_id, can_tag_free_text)
+    form = ThemeForm.build()
+    if form.validate_on_submit():
+        try:
+            services.save_theme(consultation, None, name=form.localized("name"), actor=current_user)
+        except services.ReportError as exc:
+            db.session.rollback()
+            form_error(form, exc.field, str(exc))
+            return _theme_page(consultation, form, 400)
+        db.session.commit()
+        flash(_("Theme added."), "success")
+        return redirect(url_for("reports.themes", consultation_id=consultation.id))
+    return _theme_page(consultation, form, 400 if form.errors else 200)
+
+
+@bp.route("/consultations/<int:consultation_id>/themes/<int:theme_id>/delete", methods=["POST"])
+@login_required
+def delete_theme(consultation_id, theme_id):
+    consultation = _consultation(consultation_id, can_tag_free_text)
+    theme = db.get_or_404(FreeTextTheme, theme_id)
+    if theme.consultation_id != consultation.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.delete_theme(theme, actor=current_user)
+    db.session.commit()
+    flash(_("Theme removed, with its tags."), "success")
+    return redirect(url_for("reports.themes", consultation_id=consultation.id))
+
+
+def _group_choices(consultation: Consultation) -> list[tuple[str, str]]:
+    groups = sorted((gw.stakeholder_group for gw in consultation.group_weights), key=lambda g: (g.position, g.code))
+    return [("", _("All groups"))] + [(g.code, tr(g.name)) for g in groups] + [("not_given", _("Not given"))]
+
+
+@bp.route("/consultations/<int:consultation_id>/themes/answers/<code>", methods=["GET", "POST"])
+@login_required
+def tag_answers(consultation_id, code):
+    consultation = _consultation(consultation_id, can_tag_free_text)
+    filters = AnswerFilterForm(request.args)
+    filters.group.choices = _group_choices(consultation)
+    if not filters.validate():
+        filters.group.data = ""
+    page_number = request.args.get("page", "1")
+    page_number = int(page_number) if page_number.isdigit() else 1
+    themes = services.themes_of(consultation)
+    error = None
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        shown = [int(v) for v in request.form.getlist("answer") if v.isdigit()]
+        try:
+            assignments = {rid: {int(v) for v in request.form.getlist(f"themes-{rid}") if v.isdigit()}
+                           for rid in shown}
+            changed = services.set_tags(consultation, code, assignments, actor=current_user)
+        except services.ReportError as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            db.session.commit()
+            flash(_("Themes saved for %(n)s answers.", n=changed), "success")
+            return redirect(request.full_path if request.query_string else request.path)
+    try:
+        page = services.tagging_page(consultation, code, page=page_number, untagged=bool(filters.untagged.data),
+                                     group=filters.group.data or None)
+    except services.ReportError:
+        abort(404)
+    names = dict(_group_choices(consultation)[1:-1])
+    places = {loc.code: tr(loc.name) for loc in consultation.localities}
+    return (render_template("reports/tag_answers.html", consultation=consultation, page=page, themes=themes,
+                            filters=filters, confirm=ConfirmForm(), error=error, code=code, group_names=names,
+                            locality_names=places),
+            400 if error else 200)
+
+
+# --- population figures ------------------------------------------------------------------------------------------
+
+@bp.route("/population", methods=["GET", "POST"])
+@login_required
+def population():
+    if not can_import_population(current_user):
+        abort(403)
+    form = PopulationImportForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        if not upload or not getattr(upload, "filename", ""):
+            form_error(form, "file", _("Select a CSV file of population figures"))
+        else:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = None
+                form_error(form, "file", _("The file must be UTF-8 text (save it as \"CSV UTF-8\")"))
+            if text is not None:
+                try:
+                    count = services.import_population(text, actor=current_user)
+                except services.PopulationFileError as exc:
+                    db.session.rollback()
+                    form_error(form, "file", str(exc))
+                    problems = [_("Line %(line)s: %(reason)s", line=line, reason=reason) if line else reason
+                                for line, reason in exc.problems[:100]]
+                    if len(exc.problems) > 100:
+                        problems.append(_("… and %(n)s more problems.", n=len(exc.problems) - 100))
+                else:
+                    db.session.commit()
+                    flash(_("%(n)s population figures imported.", n=count), "success")
+                    return redirect(url_for("reports.population"))
+    return (render_template("reports/population.html", form=form, overview=services.population_overview(),
+                            problems=problems,
+                            band_codes={t: services.allowed_bands(t) for t in BAND_TYPES}),
+            400 if form.errors else 200)
