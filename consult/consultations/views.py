@@ -204,9 +204,12 @@ def _schedule_timers(consultation: Consultation) -> None:
 
 
 def _queue_tally(consultation: Consultation) -> None:
+    """Closing queues the tally (if there is a vote) and the report."""
     if consultation.vote is not None:
         queue.submit("consultation.tally", subject=f"consultation:{consultation.id}",
                      args={"consultation_id": consultation.id}, actor=current_user)
+    queue.submit("report.build", subject=f"report:{consultation.id}",
+                 args={"consultation_id": consultation.id, "actor_id": current_user.id}, actor=current_user)
 
 
 @bp.route("/consultations/<int:consultation_id>/open", methods=["POST"])

@@ -69,9 +69,11 @@ def _follow_up(kind: str, consultation_id: int, result: dict[str, Any]) -> dict[
                run_at=datetime.fromisoformat(result["reschedule"]))
     for message_id in result.get("messages", []):
         submit("mail.send", subject=f"mail:{message_id}", args={"message_id": message_id})
-    if result.get("closed") and result.get("has_vote"):
-        submit("consultation.tally", subject=f"consultation:{consultation_id}",
-               args={"consultation_id": consultation_id})
+    if result.get("closed"):
+        if result.get("has_vote"):
+            submit("consultation.tally", subject=f"consultation:{consultation_id}",
+                   args={"consultation_id": consultation_id})
+        submit("report.build", subject=f"report:{consultation_id}", args={"consultation_id": consultation_id})
     return result
 
 
