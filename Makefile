@@ -9,12 +9,12 @@ FLASK = $(BIN)/flask --app consult
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install assets translations db demo browser-deps i18n-extract i18n-update clean
+.PHONY: run test install assets translations db demo system-deps i18n-extract i18n-update clean
 
 run: install assets translations db demo
 	$(FLASK) serve --host $(HOST) --port $(PORT)
 
-test: install assets translations browser-deps
+test: install assets translations system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
@@ -41,10 +41,11 @@ db: install
 demo: install
 	$(FLASK) demo
 
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
-	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+# Debian packages the tests need: Chromium for the browser tests, Pango/HarfBuzz for WeasyPrint's PDFs.
+SYSTEM_PACKAGES = chromium fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); 	if [ -n "$$missing" ]; then 	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get update -qq && 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; 	  else echo "The tests need these Debian packages: sudo apt-get install $$missing" >&2; exit 1; fi; fi
 
 # Interface strings: extract from code and templates, merge into each catalogue, then translate the
 # new msgstr entries (cy, ur) before committing. `make translations` compiles them.
