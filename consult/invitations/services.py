@@ -68,16 +68,33 @@ def invitation_for_token(token: str) -> Invitation | None:
     return invitation
 
 
+def link_is_spent(invitation: Invitation) -> bool:
+    """A link votes once: it is spent when its ballot exists (or, with no vote to cast, once its holder answered)."""
+    from consult.voting.services import find_ballot
+
+    if invitation.consultation.vote is not None:
+        return find_ballot(invitation.consultation, voter_key(invitation)) is not None
+    return invitation.responded_at is not None
+
+
 def link_is_usable(invitation: Invitation) -> bool:
-    """A link works once (until its holder responds) and only while the consultation takes responses."""
-    return invitation.responded_at is None and invitation.consultation.accepts_responses()
+    """A link works until it is spent, and only while the consultation takes responses."""
+    return not link_is_spent(invitation) and invitation.consultation.accepts_responses()
 
 
-def mark_responded(invitation: Invitation) -> None:
-    """The holder has voted or answered: the link is spent."""
-    if invitation.responded_at is None:
-        invitation.responded_at = utcnow()
-        record_change("invitation.responded", invitation, channel="web")
+def mark_responded(invitation: Invitation, *, coarse: bool = False) -> None:
+    """The holder has voted or answered, so no reminder is due (a link votes once: see cast_ballot_by_link).
+
+    `coarse` keeps only the day, for anonymous surveys, and writes no audit entry, whose exact time could
+    otherwise be matched to an answer."""
+    if invitation.responded_at is not None:
+        return
+    now = utcnow()
+    if coarse:
+        invitation.responded_at = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return
+    invitation.responded_at = now
+    record_change("invitation.responded", invitation, channel="web")
 
 
 def voter_key(invitation: Invitation) -> str:

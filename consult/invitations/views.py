@@ -88,7 +88,7 @@ def follow(token):
     if invitation is None:
         return render_template("invitations/link_problem.html", reason="invalid"), 404
     if not services.link_is_usable(invitation):
-        reason = "used" if invitation.responded_at else "closed"
+        reason = "used" if services.link_is_spent(invitation) else "closed"
         return render_template("invitations/link_problem.html", reason=reason,
                                consultation=invitation.consultation), 410
     session[SESSION_KEY] = invitation.id

@@ -901,6 +901,18 @@ def about_you(scope, slug):
         places=services.localities_for(survey), profile=profile)), status
 
 
+def _invitation_answered(survey) -> None:
+    """Someone who came by a personal invitation link has answered: they are not reminded again."""
+    from consult.invitations.models import Invitation
+    from consult.invitations.services import mark_responded
+    from consult.invitations.views import SESSION_KEY
+
+    invitation = db.session.get(Invitation, session.get(SESSION_KEY) or 0)
+    if invitation is not None and invitation.consultation_id == survey.consultation_id:
+        # For an anonymous survey only the day is kept, so the time cannot tie the invitee to an answer.
+        mark_responded(invitation, coarse=survey.anonymous)
+
+
 @public_route("/check", methods=["GET", "POST"])
 def check(scope, slug):
     survey, response, early = _answering(scope, slug)
@@ -911,6 +923,7 @@ def check(scope, slug):
     if request.method == "POST":
         try:
             services.submit_response(response)
+            _invitation_answered(survey)
         except services.AnswerError as exc:
             db.session.rollback()
             errors, status = exc.errors, 400

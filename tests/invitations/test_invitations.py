@@ -164,7 +164,41 @@ def test_personal_links(client, setting):
     assert client.get(f"/i/{token[:-1]}0").status_code == 404
     assert client.get(f"/i/{invitation.id}.{'0' * 32}.{'0' * 32}").status_code == 404
     assert client.get("/i/nonsense").status_code == 404
-    # A spent link, or a closed consultation's, is gone.
-    invitation.responded_at = invitation.created_at
+    # A spent link (its ballot exists), or a closed consultation's, is gone.
+    from consult.invitations.services import voter_key
+    from consult.voting.models import Ballot
+
+    db.session.add(Ballot(consultation_id=consultation.id, voter_key=voter_key(invitation),
+                          stakeholder_group_id=invitation.stakeholder_group_id, locality_id=invitation.locality_id))
     db.session.commit()
-    assert client.get(f"/i/{token}").status_code == 410
+    spent = client.get(f"/i/{token}")
+    assert spent.status_code == 410 and "already taken part" in spent.get_data(as_text=True)
+    other = db.session.scalar(select(Invitation).where(Invitation.locale == "ur"))
+    consultation.status = "closed"
+    db.session.commit()
+    assert client.get(f"/i/{token_for(other)}").status_code == 410
+
+
+def test_answering_the_survey_by_link_counts_as_responding_but_keeps_the_time_coarse(client, setting):
+    from consult.invitations.models import Invitation as Inv
+    from factories import make_survey
+
+    facilitator, consultation, *_ = setting
+    consultation.status = "open"
+    make_survey(consultation=consultation, anonymous=True)
+    login(client, facilitator)
+    upload(client, consultation, GOOD)
+    client.post("/logout")
+    invitation = db.session.scalar(select(Inv).where(Inv.locale == "en"))
+    client.get(f"/i/{token_for(invitation)}")
+    base = f"/c/{consultation.slug}/survey"
+    assert client.post(base + "/start").status_code == 302
+    client.post(base + "/page/1", data={"q-carer": "yes"})
+    client.post(base + "/about-you", data={"action": "skip"})
+    assert client.post(base + "/check").status_code == 302
+    db.session.expire_all()
+    answered = db.session.get(Inv, invitation.id)
+    assert answered.responded_at is not None
+    assert (answered.responded_at.hour, answered.responded_at.minute) == (0, 0)  # the day only
+    # The vote is still to cast: the link keeps working for it.
+    assert client.get(f"/i/{token_for(invitation)}").status_code == 302
