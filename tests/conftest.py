@@ -80,16 +80,21 @@ class FreshContextClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
-@pytest.fixture(scope="session")
-def app(redis_url):
-    """An app whose database is rolled back after every test."""
-    app = _make_app(_database_url("unit"), redis_url)
+def _app_with_schema(suffix: str, redis_url: str):
+    """An app on its own database, schema created once for the session."""
+    app = _make_app(_database_url(suffix), redis_url)
     app.test_client_class = FreshContextClient
     with app.app_context():
         db.create_all()
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(redis_url):
+    """An app whose database is rolled back after every test."""
+    yield from _app_with_schema("unit", redis_url)
 
 
 @pytest.fixture(autouse=True)
@@ -123,13 +128,7 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def _live_app(redis_url):
-    app = _make_app(_database_url("live"), redis_url)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    yield from _app_with_schema("live", redis_url)
 
 
 @pytest.fixture

@@ -325,6 +325,22 @@ def _code(value: Any, path: str) -> str:
     return value
 
 
+def _reference_rows(items: Any, key: str, model, expected: str):
+    """Localities or stakeholder groups of a spec, matched by code: (path, item, code, existing row, name)."""
+    seen = set()
+    for i, item in enumerate(_list(items, key)):
+        path = f"{key}[{i}]"
+        if not isinstance(item, dict):
+            raise ConsultationError(f"{path}: expected an object with {expected}", path)
+        code = _code(item.get("code"), f"{path}.code")
+        if code in seen:
+            raise ConsultationError(f"{path}.code: {code!r} appears twice", path)
+        seen.add(code)
+        existing = db.session.scalar(select(model).where(model.code == code))
+        # A new row needs a name; an existing one keeps its own.
+        yield path, item, code, existing, _text(item.get("name"), f"{path}.name", required=existing is None)
+
+
 def import_consultation(spec: Any, *, actor=None, channel: str = "cli") -> Consultation:
     """Create a consultation from a JSON spec (DESIGN section 8); every problem is found before anything is stored."""
     if not isinstance(spec, dict):
@@ -352,31 +368,15 @@ def import_consultation(spec: Any, *, actor=None, channel: str = "cli") -> Consu
     if closes_at <= opens_at:
         raise ConsultationError("closes_at: must be after opens_at", "closes_at")
 
-    localities, seen = [], set()
-    for i, item in enumerate(_list(spec.get("localities"), "localities")):
-        path = f"localities[{i}]"
-        if not isinstance(item, dict):
-            raise ConsultationError(f"{path}: expected an object with code, name and population", path)
-        code = _code(item.get("code"), f"{path}.code")
-        if code in seen:
-            raise ConsultationError(f"{path}.code: {code!r} appears twice", path)
-        seen.add(code)
-        existing = db.session.scalar(select(Locality).where(Locality.code == code))
-        name = _text(item.get("name"), f"{path}.name", required=existing is None)
+    localities = []
+    for path, item, code, existing, name in _reference_rows(spec.get("localities"), "localities", Locality,
+                                                          "code, name and population"):
         population = _whole(item.get("population"), f"{path}.population", optional=existing is not None)
         localities.append((code, existing, name, population))
 
-    groups, seen = [], set()
-    for i, item in enumerate(_list(spec.get("stakeholder_groups"), "stakeholder_groups")):
-        path = f"stakeholder_groups[{i}]"
-        if not isinstance(item, dict):
-            raise ConsultationError(f"{path}: expected an object with code, name and weight", path)
-        code = _code(item.get("code"), f"{path}.code")
-        if code in seen:
-            raise ConsultationError(f"{path}.code: {code!r} appears twice", path)
-        seen.add(code)
-        existing = db.session.scalar(select(StakeholderGroup).where(StakeholderGroup.code == code))
-        name = _text(item.get("name"), f"{path}.name", required=existing is None)
+    groups = []
+    for path, item, code, existing, name in _reference_rows(spec.get("stakeholder_groups"), "stakeholder_groups",
+                                                          StakeholderGroup, "code, name and weight"):
         weight = item.get("weight", existing.weight if existing else 1.0)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight <= 1000:
             raise ConsultationError(f"{path}.weight: expected a number from 0 to 1000", path)
