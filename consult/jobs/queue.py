@@ -152,6 +152,16 @@ def publish_progress(job_id: str, percent: int, message: str | None = None) -> N
         log.warning("could not publish progress for job %s", job_id)
 
 
+class Progress:
+    """Handed to every job's service as `progress(percent, message)`; also says which job it reports for."""
+
+    def __init__(self, job_id: str):
+        self.job_id = job_id
+
+    def __call__(self, percent: int, message: str | None = None) -> None:
+        publish_progress(self.job_id, percent, message)
+
+
 def read_progress(record: JobRecord) -> tuple[int, str | None]:
     """The best-known progress of a job: live from Redis while it runs, else from its record."""
     if record.status == "running":

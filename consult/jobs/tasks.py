@@ -7,7 +7,6 @@ only when the worker did not provide one (a plain `rq worker` process).
 from __future__ import annotations
 
 import contextlib
-from functools import partial
 from typing import Any, Callable
 
 from flask import has_app_context
@@ -15,7 +14,7 @@ from flask import has_app_context
 from consult.extensions import db
 from consult.jobs import services
 from consult.jobs.models import JobRecord
-from consult.jobs.queue import commit_and_dispatch, publish_progress
+from consult.jobs.queue import Progress, commit_and_dispatch
 
 _app = None
 
@@ -40,9 +39,8 @@ def _planning_group_profile(planning_group_id: int, progress) -> dict[str, Any]:
 def _consultation_tally(consultation_id: int, progress) -> dict[str, Any]:
     from consult.voting.results import compute_results
 
-    # run() hands every job partial(publish_progress, job_id): the snapshot records which run made it.
-    job_id = progress.args[0] if isinstance(progress, partial) and progress.args else None
-    return compute_results(consultation_id, progress=progress, job_id=job_id)
+    # The snapshot records which run made it.
+    return compute_results(consultation_id, progress=progress, job_id=progress.job_id)
 
 
 def _mail_send(message_id: int, progress) -> dict[str, Any]:
@@ -115,7 +113,7 @@ def _report_build(consultation_id: int, progress, locale: str | None = None, mar
                   actor_id: int | None = None) -> dict[str, Any]:
     from consult.reports.services import build_report
 
-    job_id = progress.args[0] if isinstance(progress, partial) and progress.args else None
+    job_id = progress.job_id
     return build_report(consultation_id, progress=progress, job_id=job_id, locale=locale, margin=margin,
                         actor_id=actor_id)
 
@@ -142,7 +140,7 @@ def run(job_id: str) -> None:
             return
         record = db.session.get(JobRecord, job_id)
         try:
-            result = KINDS[record.kind](**record.args, progress=partial(publish_progress, job_id))
+            result = KINDS[record.kind](**record.args, progress=Progress(job_id))
             services.finish(job_id, result)
             commit_and_dispatch()  # also hands on any follow-up work the job asked for
         except Exception as exc:
