@@ -63,13 +63,16 @@ def worker_command(burst: bool):
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve_command(host: str, port: int):
     """Run the web app and a worker together (embedded Redis unless REDIS_URL is set). For trying it out."""
+    from werkzeug.serving import run_simple
+
     from consult.jobs.queue import redis_url
 
     env = dict(os.environ, REDIS_URL=redis_url())
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "consult", "worker"], env=env)
     try:
         click.echo(f"consult is running at http://{host}:{port}/ (press Ctrl+C to stop)")
-        current_app.run(host=host, port=port, debug=False, use_reloader=False)
+        # Flask refuses app.run() inside its own CLI, so serve with Werkzeug directly.
+        run_simple(host, port, current_app._get_current_object(), use_reloader=False, threaded=True)
     finally:
         worker.terminate()
         worker.wait(timeout=10)

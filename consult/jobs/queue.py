@@ -181,19 +181,34 @@ def available() -> bool:
         return False
 
 
+def _drop_connections() -> None:
+    """Close this process's database connections, so a forked work horse opens its own."""
+    db.session.remove()
+    db.engine.dispose()
+
+
 class DispatchingWorker(Worker):
     """An RQ worker that also enqueues jobs left pending while Redis was away."""
+
+    def execute_job(self, job, queue):
+        # The job runs in a fork: sharing a connection across a fork is unsafe, and with SQLite a connection
+        # holding an old read snapshot cannot write at all.
+        _drop_connections()
+        return super().execute_job(job, queue)
 
     def run_maintenance_tasks(self):
         super().run_maintenance_tasks()
         dispatch_pending()
         release_due()
+        _drop_connections()
 
 
 def run_worker(*, burst: bool = False, simple: bool = False) -> bool:
     """Run a worker on this app's queue (inside an app context); returns True if it worked any job."""
     dispatch_pending()
     release_due()
+    if not simple:
+        _drop_connections()
     conn = connection()
     worker_class = SimpleWorker if simple else DispatchingWorker
     worker = worker_class([get_queue(conn)], connection=conn)

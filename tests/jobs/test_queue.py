@@ -109,3 +109,17 @@ def test_only_the_requester_and_overseers_see_a_job(live_app, work_queue):
     client.post("/logout")
     login(client, commissioner)
     assert client.get(f"/jobs/{record.id}").status_code == 200
+
+
+def test_the_forking_worker_that_production_runs_works_the_job_in_a_fresh_process(live_app):
+    """`flask --app consult worker` forks a work horse per job; it must not reuse the parent's connections."""
+    from consult.jobs.queue import run_worker
+
+    _, group = _group_with_members(carers=1, users=2)
+    job_id = queue.submit("planning_group.profile", args={"planning_group_id": group.id}).id
+    queue.commit_and_dispatch()
+    db.session.rollback()
+    assert run_worker(burst=True) is True
+    db.session.rollback()
+    finished = db.session.get(JobRecord, job_id)
+    assert finished.status == "finished" and finished.result["profile"] == {"carer": 1, "service_user": 2}
