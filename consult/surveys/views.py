@@ -285,20 +285,32 @@ def _confirmed() -> None:
         abort(400)
 
 
-@bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/move", methods=["POST"])
-@login_required
-def move_section(survey_id, section_id):
-    survey = _survey_or_404(survey_id)
-    section = _section_of(survey, section_id)
+def _direction() -> int:
+    return -1 if request.form.get("direction") == "up" else 1
+
+
+def _builder_change(survey, change, *, anchor: str = "", done: str | None = None):
+    """Run one change from the builder page's buttons; a refusal is shown back on the builder."""
     _confirmed()
     try:
-        services.move_section(section, -1 if request.form.get("direction") == "up" else 1)
+        change()
     except services.SurveyError as exc:
         db.session.rollback()
         flash(str(exc), "warning")
     else:
         db.session.commit()
-    return redirect(url_for("surveys.builder", survey_id=survey.id) + f"#section-{section_id}")
+        if done:
+            flash(done, "success")
+    return redirect(url_for("surveys.builder", survey_id=survey.id) + anchor)
+
+
+@bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/move", methods=["POST"])
+@login_required
+def move_section(survey_id, section_id):
+    survey = _survey_or_404(survey_id)
+    section = _section_of(survey, section_id)
+    return _builder_change(survey, lambda: services.move_section(section, _direction()),
+                           anchor=f"#section-{section_id}")
 
 
 @bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/delete", methods=["POST"])
@@ -306,16 +318,7 @@ def move_section(survey_id, section_id):
 def delete_section(survey_id, section_id):
     survey = _survey_or_404(survey_id)
     section = _section_of(survey, section_id)
-    _confirmed()
-    try:
-        services.delete_section(section)
-    except services.SurveyError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
-        flash(_("Section removed."), "success")
-    return redirect(url_for("surveys.builder", survey_id=survey.id))
+    return _builder_change(survey, lambda: services.delete_section(section), done=_("Section removed."))
 
 
 def _condition_choices(survey: Survey, question: SurveyQuestion | None, section: SurveySection):
@@ -445,15 +448,8 @@ def _question_kwargs(form: QuestionForm, survey: Survey) -> dict:
 def move_question(survey_id, question_id):
     survey = _survey_or_404(survey_id)
     question = _question_of(survey, question_id)
-    _confirmed()
-    try:
-        services.move_question(question, -1 if request.form.get("direction") == "up" else 1)
-    except services.SurveyError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
-    return redirect(url_for("surveys.builder", survey_id=survey.id) + f"#question-{question_id}")
+    return _builder_change(survey, lambda: services.move_question(question, _direction()),
+                           anchor=f"#question-{question_id}")
 
 
 @bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/delete", methods=["POST"])
@@ -461,16 +457,7 @@ def move_question(survey_id, question_id):
 def delete_question(survey_id, question_id):
     survey = _survey_or_404(survey_id)
     question = _question_of(survey, question_id)
-    _confirmed()
-    try:
-        services.delete_question(question)
-    except services.SurveyError as exc:
-        db.session.rollback()
-        flash(str(exc), "warning")
-    else:
-        db.session.commit()
-        flash(_("Question removed."), "success")
-    return redirect(url_for("surveys.builder", survey_id=survey.id))
+    return _builder_change(survey, lambda: services.delete_question(question), done=_("Question removed."))
 
 
 @bp.route("/surveys/<int:survey_id>/duplicate", methods=["GET", "POST"])
