@@ -73,6 +73,8 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         #: Failed logins allowed per account and per address within LOGIN_WINDOW_SECONDS.
         "LOGIN_MAX_FAILURES": int(env.get("CONSULT_LOGIN_MAX_FAILURES", "5")),
         "LOGIN_WINDOW_SECONDS": int(env.get("CONSULT_LOGIN_WINDOW_SECONDS", "900")),
+        #: Unknown voting codes allowed per address and consultation within the same window.
+        "CODE_MAX_FAILURES": int(env.get("CONSULT_CODE_MAX_FAILURES", "10")),
         #: Where people reach the service: used for links in e-mails sent by background jobs.
         "BASE_URL": env.get("CONSULT_BASE_URL", "http://127.0.0.1:5000"),
         "MAIL_SERVER": env.get("MAIL_SERVER", ""),

@@ -71,7 +71,8 @@ class User(UserMixin, db.Model):
 
 
 class LoginFailure(db.Model):
-    """One failed sign-in, kept for the rate limit window (per account and per address)."""
+    """One failed attempt, kept for the rate limit window: a sign-in (keyed by e-mail) or a voting code that
+    does not exist (keyed "voting-code:<consultation id>"), each counted per address too."""
 
     __tablename__ = "login_failures"
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -439,11 +439,37 @@ def find_voting_code(consultation: Consultation, raw: str) -> VotingCode:
     return voting_code
 
 
+def _guess_key(consultation: Consultation) -> str:
+    return f"voting-code:{consultation.id}"
+
+
 def start_code_vote(consultation: Consultation, raw_code: str, group: StakeholderGroup | None,
-                    locality: Locality | None, *, now: datetime | None = None) -> VotingCode:
-    """Check a typed code and the group and area its holder declares, before they see the ballot."""
+                    locality: Locality | None, *, address: str | None = None,
+                    now: datetime | None = None) -> VotingCode:
+    """Check a typed code and the group and area its holder declares, before they see the ballot.
+
+    Codes that do not exist are counted per address (in the sign-in failures table), and after
+    CODE_MAX_FAILURES in the window nobody at that address may try again for a while: codes cannot be guessed."""
+    from flask import current_app
+
+    from consult.accounts.models import LoginFailure
+
     _window_open(consultation, now)
-    voting_code = find_voting_code(consultation, raw_code)
+    address = (address or "unknown")[:64]
+    window = current_app.config["LOGIN_WINDOW_SECONDS"]
+    since = (now or utcnow()) - timedelta(seconds=window)
+    failures = db.session.scalar(select(func.count()).select_from(LoginFailure).where(
+        LoginFailure.email == _guess_key(consultation), LoginFailure.address == address, LoginFailure.at >= since))
+    if failures >= current_app.config["CODE_MAX_FAILURES"]:
+        raise VotingError(_("Too many codes that did not work. Wait %(minutes)d minutes and try again.",
+                            minutes=window // 60), "code", code="too_many")
+    try:
+        voting_code = find_voting_code(consultation, raw_code)
+    except VotingError as exc:
+        if exc.code == "unknown_code":
+            db.session.add(LoginFailure(email=_guess_key(consultation), address=address))
+            db.session.flush()
+        raise
     _taking_part(consultation, group, locality)
     return voting_code
 

@@ -467,11 +467,17 @@ def enter_code(slug):
         try:
             voting_code = services.start_code_vote(consultation, form.code.data,
                                                    db.session.get(StakeholderGroup, form.stakeholder_group.data),
-                                                   db.session.get(Locality, form.locality.data))
+                                                   db.session.get(Locality, form.locality.data),
+                                                   address=request.remote_addr)
         except services.VotingError as exc:
             if exc.code == "closed":
                 return _not_open(consultation, 403)
+            db.session.commit()  # keep a failed guess: it counts towards the limit
             _attach(form, exc)
+            if exc.code == "too_many":
+                return (render_template("voting/enter_code.html", consultation=consultation, form=form,
+                                        easy=_easy(), member=bool(voting_memberships(current_user, consultation))),
+                        429)
         else:
             session[_code_key(consultation)] = {"id": voting_code.id, "group": form.stakeholder_group.data,
                                                 "locality": form.locality.data, "cast": False}

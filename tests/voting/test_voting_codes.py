@@ -167,3 +167,22 @@ def test_a_code_used_by_someone_else_meanwhile_is_refused_at_confirmation(client
     assert {c.priority.code for c in ballot.choices} == {"B"}
     # The refused session has to start again with a code.
     assert client.get(f"/c/{consultation.slug}/vote").location.endswith("/vote/code")
+
+
+def test_codes_cannot_be_guessed_many_wrong_codes_lock_out_that_address(client, app, consultation):
+    code, _ = make_voting_code(consultation)
+    db.session.commit()
+    limit = app.config["CODE_MAX_FAILURES"]
+    for _ in range(limit):
+        refused_code(enter(client, consultation, "ACDEF-GHJKM"), "This voting code is not recognised")
+    # Now even a real code is refused from this address for a while, with a clear message.
+    locked = enter(client, consultation, code)
+    assert locked.status_code == 429
+    assert "Too many codes that did not work" in html.unescape(locked.get_data(as_text=True))
+    assert client.get(f"/c/{consultation.slug}/vote").location.endswith("/vote/code")
+    # Someone at another address is not held up by the guesser.
+    elsewhere = app.test_client()
+    response = elsewhere.post(f"/c/{consultation.slug}/vote/code", environ_base={"REMOTE_ADDR": "192.0.2.7"}, data={
+        "code": code, "stakeholder_group": consultation.group_weights[1].stakeholder_group_id,
+        "locality": consultation.localities[1].id})
+    assert response.status_code == 302
