@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from consult.consultations.models import Consultation
 from consult.extensions import db
 from consult.jobs.models import JobRecord
+from consult.localities.models import StakeholderGroup
 from consult.voting.models import Ballot, ResultsSnapshot
 from factories import (
     login,
@@ -134,7 +135,7 @@ def test_cannot_open_a_vote_without_two_priorities(client, facilitator_in_pet):
 
 def test_method_is_fixed_once_anyone_has_voted_but_weighting_may_change(client, facilitator_in_pet):
     facilitator, pet = facilitator_in_pet
-    carer = db.session.scalar(select(make_stakeholder_group.__globals__["StakeholderGroup"]))
+    carer = db.session.scalar(select(StakeholderGroup))
     c = make_consultation(localities=[pet], groups=[carer], status="open",
                           vote={"method": "points", "points_budget": 10}, slug="fixed")
     db.session.add(Ballot(consultation_id=c.id, voter_key="ref:1", stakeholder_group_id=carer.id,
@@ -155,7 +156,7 @@ def test_method_is_fixed_once_anyone_has_voted_but_weighting_may_change(client, 
 
 def test_weights_screen(client, facilitator_in_pet):
     facilitator, pet = facilitator_in_pet
-    carer = db.session.scalar(select(make_stakeholder_group.__globals__["StakeholderGroup"]))
+    carer = db.session.scalar(select(StakeholderGroup))
     resident = make_stakeholder_group(code="resident", weight=1.0)
     c = make_consultation(localities=[pet], groups=[carer], status="draft")
     db.session.commit()
