@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 from flask import Flask, render_template
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
@@ -39,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_i18n(app)
     _init_login(app)
     _register_blueprints(app)
+    _domain_modules("tasks")  # each domain's job kinds register with consult.jobs.registry as it is imported
     _register_errors(app)
     _register_template_helpers(app)
 
@@ -77,14 +79,27 @@ DOMAINS = ("core", "accounts", "localities", "consultations", "voting", "surveys
            "notifications", "invitations", "mail", "jobs")
 
 
-def _register_blueprints(app: Flask) -> None:
+def _domain_modules(room: str) -> list:
+    """Each domain's module `room` (views, tasks, permissions), for those domains that have one."""
     from importlib import import_module
     from importlib.util import find_spec
 
-    for domain in DOMAINS:
-        if find_spec(f"consult.{domain}") is None or find_spec(f"consult.{domain}.views") is None:
-            continue  # a domain not built yet
-        app.register_blueprint(import_module(f"consult.{domain}.views").bp)
+    return [import_module(f"consult.{domain}.{room}") for domain in DOMAINS
+            if find_spec(f"consult.{domain}.{room}") is not None]
+
+
+def _register_blueprints(app: Flask) -> None:
+    for views in _domain_modules("views"):
+        app.register_blueprint(views.bp)
+
+
+def _permissions_namespace() -> SimpleNamespace:
+    """Every domain's predicates under one name, `perm`, for templates (`perm.can_manage_consultation(...)`)."""
+    predicates = {}
+    for module in _domain_modules("permissions"):
+        predicates.update({name: value for name, value in vars(module).items()
+                           if name.startswith(("can_", "is_")) and callable(value)})
+    return SimpleNamespace(**predicates)
 
 
 def _register_errors(app: Flask) -> None:
@@ -103,11 +118,12 @@ def _register_errors(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from govuk_frontend_wtf.main import WTFormsHelpers
 
-    from consult.core import i18n, permissions
+    from consult.core import i18n
     from consult.core.models import utcnow
     from consult.core.web import url_for_locale
 
     WTFormsHelpers(app)
+    perm = _permissions_namespace()
     app.add_template_filter(i18n.tr, "tr")
     app.add_template_filter(i18n.tr_markup, "trl")
     app.add_template_global(i18n.missing_locales)
@@ -123,7 +139,7 @@ def _register_template_helpers(app: Flask) -> None:
             "enabled_locales": i18n.enabled_locales(),
             "locale_name": i18n.locale_name,
             "url_for_locale": url_for_locale,
-            "perm": permissions,
+            "perm": perm,
         }
 
 

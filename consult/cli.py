@@ -139,7 +139,8 @@ def consultation_import(file: str):
     """Create a consultation from a JSON spec and print its slug."""
     import json
 
-    from consult.consultations.services import ConsultationError, import_consultation
+    from consult.consultations.services import import_consultation
+    from consult.core.errors import RuleError
 
     try:
         with open(file, encoding="utf-8") as handle:
@@ -150,7 +151,7 @@ def consultation_import(file: str):
         fail(f"{file}: not valid JSON ({exc})")
     try:
         consultation = import_consultation(spec, channel="cli")
-    except ConsultationError as exc:
+    except RuleError as exc:
         fail(f"{file}: {exc}")
     db.session.commit()
     click.echo(consultation.slug)

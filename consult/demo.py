@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from consult.accounts.models import Role, User
+from consult.accounts.models import User
 from consult.accounts.services import create_user, find_user_by_email
+from consult.core.permissions import Role
 from consult.extensions import db
 from consult.localities.models import Locality, Membership, StakeholderGroup
 from consult.localities.services import add_member, save_locality, save_planning_group, save_stakeholder_group

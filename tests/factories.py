@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from consult.accounts.models import Role, User
+from consult.accounts.models import User
+from consult.core.permissions import Role
 from consult.extensions import db
 from consult.localities.models import Locality, Membership, PlanningGroup, StakeholderGroup
 

@@ -10,8 +10,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
-from consult.accounts.models import Role
 from consult.core.forms import ChoiceRadioField
+from consult.core.permissions import Role
 
 ROLE_CHOICES = [
     (Role.MEMBER.value, _l("Member")),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -11,20 +10,11 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from consult.core.models import UTCDateTime, utcnow
+from consult.core.models import StrEnumType, UTCDateTime, utcnow
+from consult.core.permissions import Role
 from consult.extensions import db
 
 _hasher = PasswordHasher()
-
-
-class Role(str, enum.Enum):
-    ADMIN = "admin"
-    COMMISSIONER = "commissioner"
-    FACILITATOR = "facilitator"
-    MEMBER = "member"
-
-
-ROLE_VALUES = tuple(role.value for role in Role)
 
 
 class User(UserMixin, db.Model):
@@ -36,7 +26,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     #: argon2id hash; NULL until the person sets a password (members added by a facilitator).
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16), default=Role.MEMBER.value)
+    role: Mapped[Role] = mapped_column(StrEnumType(Role), default=Role.MEMBER)
     preferred_locale: Mapped[str | None] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -8,20 +8,18 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 
-from consult.accounts.models import ROLE_VALUES, LoginFailure, User
+from consult.accounts.models import LoginFailure, User
+from consult.core.errors import RuleError
 from consult.core.models import utcnow
+from consult.core.permissions import ROLE_VALUES
 from consult.core.services import record_change
 from consult.extensions import db
 
 MIN_PASSWORD_LENGTH = 12
 
 
-class AccountError(ValueError):
+class AccountError(RuleError):
     """A request about an account that breaks a rule; str() is shown to the person."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class TooManyAttempts(AccountError):

@@ -5,8 +5,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from consult.accounts import services
 from consult.accounts.forms import ROLE_CHOICES, ChangePasswordForm, LanguageForm, LoginForm, UserEditForm, UserForm
 from consult.accounts.models import User
+from consult.accounts.permissions import can_manage_users
 from consult.core.i18n import LANG_COOKIE, enabled_locales, locale_name
-from consult.core.permissions import can_manage_users
 from consult.core.web import form_error, safe_next
 from consult.extensions import db
 

@@ -17,7 +17,8 @@ from consult.commissioning.services import (
     start_draft_run,
     year_by_label,
 )
-from consult.consultations.services import get_by_slug, latest_snapshot
+from consult.consultations.services import get_by_slug
+from consult.voting.results import latest_snapshot
 
 YEAR = "2027/28"
 BUDGETS = {"health": Decimal("250000"), "social_care": Decimal("180000"), "aligned": Decimal("60000")}

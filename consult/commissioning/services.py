@@ -38,12 +38,13 @@ from consult.commissioning.models import (
     YouSaidWeDid,
 )
 from consult.consultations.models import Consultation, ConsultationStatus
-from consult.consultations.services import latest_snapshot
+from consult.core.errors import RuleError
 from consult.core.i18n import locale_name, tr
 from consult.core.models import AuditEvent, utcnow
 from consult.core.services import record_change
 from consult.extensions import db
 from consult.localities.models import Locality
+from consult.voting.results import latest_snapshot
 
 MAX_AMOUNT = Decimal("1000000000000")
 YEAR_LABEL = re.compile(r"^(\d{4})/(\d{2})$")
@@ -99,12 +100,8 @@ FIELD_LABELS = {
 }
 
 
-class CommissioningError(ValueError):
+class CommissioningError(RuleError):
     """A refusal shown to the person: str() is a translated sentence; `field` names the form field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _default_locale() -> str:

@@ -6,21 +6,20 @@ from flask_login import current_user, login_required
 from consult.commissioning import services
 from consult.commissioning.forms import BudgetForm, DraftForm, IntentionForm, PlanningYearForm
 from consult.commissioning.models import Intention, PlanningYear
-from consult.consultations.models import Consultation
-from consult.consultations.services import get_by_slug
-from consult.core.forms import ConfirmForm
-from consult.core.i18n import tr
-from consult.core.permissions import (
+from consult.commissioning.permissions import (
     can_decide_commissioning,
     can_publish_you_said_we_did,
     can_view_commissioning,
     can_view_intention_audit,
     can_view_you_said_we_did,
 )
+from consult.consultations.models import Consultation
+from consult.consultations.services import get_by_slug
+from consult.core.forms import ConfirmForm
+from consult.core.i18n import tr
 from consult.core.web import form_error
 from consult.extensions import db
 from consult.jobs import queue
-from consult.jobs.services import latest_for
 from consult.localities.services import localities as all_localities
 
 bp = Blueprint("commissioning", __name__)
@@ -77,7 +76,7 @@ def _run_state(year: PlanningYear) -> dict | None:
     run = services.latest_run(year)
     if run is None:
         return None
-    job = latest_for(f"commissioning_run:{run.id}")
+    job = queue.latest_draft(run)
     progress, message = queue.read_progress(job) if job is not None else (0, None)
     return {"run": run, "job": job, "progress": progress, "message": message}
 
@@ -142,8 +141,7 @@ def draft(year_id):
             db.session.rollback()
             form_error(form, exc.field, str(exc))
         else:
-            queue.submit("commissioning.draft", subject=f"commissioning_run:{run.id}",
-                                  args={"run_id": run.id}, actor=current_user)
+            queue.submit_draft(run, actor=current_user)
             if queue.commit_and_dispatch():
                 flash(_("Drafting has started. The intentions appear below when it finishes."), "success")
             else:
@@ -254,8 +252,7 @@ def publish(consultation_id):
                 error, status = str(exc), 409
             else:
                 if queued:
-                    queue.submit("notifications.send", subject=f"consultation-notify:{consultation.id}",
-                                 args={"consultation_id": consultation.id}, actor=current_user)
+                    queue.submit_notices(consultation, actor=current_user)
                 queue.commit_and_dispatch()
                 flash(ngettext("\"You said, we did\" is published. %(num)s person who asked to hear back will be told.",
                                "\"You said, we did\" is published. %(num)s people who asked to hear back will be "

@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -16,6 +17,7 @@ from consult.core.forms import (
     GovDateField,
     LocalizedForm,
 )
+from consult.core.i18n import tr
 
 TIME = Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$", message=_l("Enter a time on the 24-hour clock, like 09:00 or 17:30"))
 
@@ -71,3 +73,42 @@ class ConsultationForm(LocalizedForm):
     weighting = ChoiceRadioField(_l("How are stakeholder groups weighted in the results?"), widget=GovRadioInput(),
                                  choices=WEIGHTING_CHOICES, default="group_shares", validators=[Optional()])
     submit = SubmitField(_l("Save consultation"), widget=GovSubmitInput())
+
+
+class WeightsForm:
+    """The stakeholder groups and weights page: for each group a "takes part" box (take_<id>) and a weight
+    (weight_<id>), as plain fields so that the page holds however many groups there are.
+
+    `chosen` is {group id: weight} for the groups ticked; `values` is what to show again, per group;
+    `errors` holds a message per field. The consultation's own rules are set_group_weights'."""
+
+    def __init__(self, consultation, groups, data=None):
+        current = {gw.stakeholder_group_id: gw.weight for gw in consultation.group_weights}
+        self.values = {sg.id: (sg.id in current, current.get(sg.id, sg.weight)) for sg in groups}
+        self.chosen: dict[int, float] = {}
+        self.errors: dict[str, str] = {}
+        if data is not None:
+            for group in groups:
+                self._read(group, data)
+
+    def _read(self, group, data) -> None:
+        takes_part = data.get(f"take_{group.id}") == "y"
+        raw = (data.get(f"weight_{group.id}") or "").strip()
+        self.values[group.id] = (takes_part, raw)
+        try:
+            weight = float(raw)
+        except ValueError:
+            weight = None
+        if weight is None or not 0 <= weight <= 1000:  # also refuses NaN
+            if takes_part:
+                self.errors[f"weight_{group.id}"] = _("Enter a weight for %(group)s as a number from 0 to 1,000",
+                                                      group=tr(group.name))
+        elif takes_part:
+            self.chosen[group.id] = weight
+
+    def add_error(self, field: str | None, message: str) -> None:
+        self.errors[field or "groups"] = message
+
+    @property
+    def error_list(self) -> list[dict[str, str]]:
+        return [{"text": message, "href": f"#{field}"} for field, message in self.errors.items()]

@@ -2,30 +2,46 @@
 
 from __future__ import annotations
 
-import enum
-from datetime import datetime
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, Column, Float, ForeignKey, Integer, String, Table
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from consult.core.models import UTCDateTime, utcnow
+from consult.core.models import StrEnumType, UTCDateTime, enum_validator, utcnow
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
 
-if TYPE_CHECKING:
-    from consult.voting.models import Vote
 
-
-class ConsultationStatus(str, enum.Enum):
+class ConsultationStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
     #: Closed, and its results (and "you said, we did") are public.
     PUBLISHED = "published"
 
+    @property
+    def is_draft(self) -> bool:
+        return self is ConsultationStatus.DRAFT
 
-STATUS_VALUES = tuple(s.value for s in ConsultationStatus)
+    @property
+    def is_open(self) -> bool:
+        return self is ConsultationStatus.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed, results not yet published."""
+        return self is ConsultationStatus.CLOSED
+
+    @property
+    def is_published(self) -> bool:
+        return self is ConsultationStatus.PUBLISHED
+
+    @property
+    def has_ended(self) -> bool:
+        """Closed, whether or not its results are published: nobody new takes part, nothing about it changes."""
+        return self in (ConsultationStatus.CLOSED, ConsultationStatus.PUBLISHED)
+
 
 consultation_localities = Table(
     "consultation_localities",
@@ -51,7 +67,8 @@ class Consultation(db.Model):
     reviewed_locales: Mapped[list[str]] = mapped_column(JSON, default=list)
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(String(16), default=ConsultationStatus.DRAFT.value, index=True)
+    status: Mapped[ConsultationStatus] = mapped_column(StrEnumType(ConsultationStatus), default=ConsultationStatus.DRAFT,
+                                                       index=True)
     #: Remind invitees who have not responded this many days before closing; NULL for no reminder.
     reminder_days: Mapped[int | None] = mapped_column(Integer, default=3)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -63,8 +80,8 @@ class Consultation(db.Model):
     localities: Mapped[list[Locality]] = relationship(secondary=consultation_localities, order_by=Locality.code)
     group_weights: Mapped[list[ConsultationGroupWeight]] = relationship(
         back_populates="consultation", cascade="all, delete-orphan")
-    vote: Mapped[Vote | None] = relationship(back_populates="consultation", uselist=False,
-                                             cascade="all, delete-orphan")
+    # `vote` (consult.voting) and `survey` (consult.surveys) are attached by those domains' models, which build
+    # on this one.
 
     __table_args__ = (
         CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
@@ -72,10 +89,22 @@ class Consultation(db.Model):
         CheckConstraint("reminder_days IS NULL OR reminder_days BETWEEN 1 AND 60", name="reminder_days_range"),
     )
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("status", ConsultationStatus.DRAFT)
+        super().__init__(**kwargs)
+
+    _status_is_enum = validates("status")(enum_validator(ConsultationStatus))
+
     def accepts_responses(self, now: datetime | None = None) -> bool:
         """Open, and inside its window: the only time anyone may vote or answer."""
         now = now or utcnow()
-        return self.status == ConsultationStatus.OPEN.value and self.opens_at <= now < self.closes_at
+        return self.status.is_open and self.opens_at <= now < self.closes_at
+
+    def reminder_due_at(self) -> datetime | None:
+        """When invitees who have not responded are reminded (`reminder_days` before closing), if at all."""
+        if not self.reminder_days:
+            return None
+        return self.closes_at - timedelta(days=self.reminder_days)
 
     def weights(self) -> dict[str, float]:
         """Stakeholder group code -> this consultation's weight; the groups listed are the ones taking part."""

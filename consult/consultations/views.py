@@ -1,25 +1,28 @@
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from consult.consultations import services
-from consult.consultations.forms import ConsultationForm
-from consult.consultations.models import Consultation, ConsultationStatus
+from consult.consultations import lifecycle, parts, services
+from consult.consultations.forms import ConsultationForm, WeightsForm
+from consult.consultations.models import Consultation
+from consult.consultations.permissions import (
+    can_create_consultation,
+    can_list_consultations,
+    can_manage_consultation,
+    can_view_consultation,
+    can_view_results,
+)
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import locale_name, tr
-from consult.core.permissions import can_create_consultation, can_manage_consultation, can_view_results
-from consult.core.web import form_error
+from consult.core.web import carry_out, form_page, save_form
 from consult.extensions import db
 from consult.jobs import queue
-from consult.jobs.services import latest_for
 from consult.localities.models import Locality
 from consult.localities.services import localities as all_localities
 from consult.localities.services import stakeholder_groups
-from consult.voting.results import latest_snapshot
-from consult.voting.services import vote_is_locked
 
 bp = Blueprint("consultations", __name__)
 
@@ -39,10 +42,14 @@ def _get_managed(consultation_id: int) -> Consultation:
     return consultation
 
 
+def _show(consultation: Consultation) -> str:
+    return url_for("consultations.show", consultation_id=consultation.id)
+
+
 @bp.route("/consultations")
 @login_required
 def index():
-    if not (can_create_consultation(current_user) or current_user.role == "commissioner"):
+    if not can_list_consultations(current_user):
         abort(403)
     return render_template("consultations/index.html", consultations=services.consultations_for(current_user),
                            can_create=can_create_consultation(current_user))
@@ -70,6 +77,23 @@ def _form(consultation: Consultation | None) -> ConsultationForm:
     return form
 
 
+def _save(consultation: Consultation | None, form: ConsultationForm) -> Consultation:
+    """The details, the vote's settings and the reminder, in one change; an open one's timers follow its dates."""
+    saved = services.save_consultation(
+        consultation, slug=form.slug.data, default_locale=form.default_locale.data,
+        title=form.localized("title"), summary=form.localized("summary"), easy_read=form.localized("easy_read"),
+        opens_at=_local(form.opens_on.data, form.opens_time.data),
+        closes_at=_local(form.closes_on.data, form.closes_time.data),
+        localities=list(db.session.get(Locality, i) for i in form.localities.data), actor=current_user)
+    parts.vote().save_settings(
+        saved, enabled=form.has_vote.data == "yes", method=form.method.data, points_budget=form.points_budget.data,
+        max_choices=form.max_choices.data, weighting=form.weighting.data, actor=current_user)
+    services.set_reminder_days(saved, form.reminder_days.data, actor=current_user)
+    if saved.status.is_open:
+        lifecycle.schedule_timers(saved, actor=current_user)  # the dates may have moved
+    return saved
+
+
 @bp.route("/consultations/new", methods=["GET", "POST"], defaults={"consultation_id": None})
 @bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
 @login_required
@@ -82,31 +106,12 @@ def edit(consultation_id):
         consultation = _get_managed(consultation_id)
     form = _form(consultation)
     if form.validate_on_submit():
-        try:
-            saved = services.save_consultation(
-                consultation, slug=form.slug.data, default_locale=form.default_locale.data,
-                title=form.localized("title"), summary=form.localized("summary"),
-                easy_read=form.localized("easy_read"),
-                opens_at=_local(form.opens_on.data, form.opens_time.data),
-                closes_at=_local(form.closes_on.data, form.closes_time.data),
-                localities=list(db.session.get(Locality, i) for i in form.localities.data), actor=current_user)
-            services.save_vote_settings(
-                saved, enabled=form.has_vote.data == "yes", method=form.method.data,
-                points_budget=form.points_budget.data, max_choices=form.max_choices.data,
-                weighting=form.weighting.data, actor=current_user)
-            services.set_reminder_days(saved, form.reminder_days.data, actor=current_user)
-        except services.ConsultationError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            if saved.status == "open":
-                _schedule_timers(saved)  # the dates may have moved
-            queue.commit_and_dispatch()
-            flash(_("Consultation saved."), "success")
-            return redirect(url_for("consultations.show", consultation_id=saved.id))
-    locked = consultation is not None and vote_is_locked(consultation)
-    return (render_template("consultations/form.html", form=form, consultation=consultation, locked=locked),
-            400 if form.errors else 200)
+        done = save_form(form, lambda: _save(consultation, form), done=_("Consultation saved."), then=_show,
+                         commit=queue.commit_and_dispatch)
+        if done:
+            return done
+    locked = consultation is not None and consultation.vote is not None and parts.vote().is_locked(consultation)
+    return form_page("consultations/form.html", form, consultation=consultation, locked=locked)
 
 
 @bp.route("/consultations/<int:consultation_id>")
@@ -123,124 +128,56 @@ def show(consultation_id):
 def weights(consultation_id):
     consultation = _get_managed(consultation_id)
     groups = stakeholder_groups()
-    current = {gw.stakeholder_group_id: gw.weight for gw in consultation.group_weights}
-    errors: dict[str, str] = {}
-    values = {sg.id: (sg.id in current, current.get(sg.id, sg.weight)) for sg in groups}
-    if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        chosen: dict[int, float] = {}
-        for sg in groups:
-            takes_part = request.form.get(f"take_{sg.id}") == "y"
-            raw = (request.form.get(f"weight_{sg.id}") or "").strip()
-            try:
-                weight = float(raw)
-                if not 0 <= weight <= 1000 or weight != weight:
-                    raise ValueError
-            except ValueError:
-                weight = None
-                if takes_part:
-                    errors[f"weight_{sg.id}"] = _("Enter a weight for %(group)s as a number from 0 to 1,000",
-                                                  group=tr(sg.name))
-            values[sg.id] = (takes_part, raw)
-            if takes_part and weight is not None:
-                chosen[sg.id] = weight
-        if not errors:
-            try:
-                services.set_group_weights(consultation, chosen, actor=current_user)
-            except services.ConsultationError as exc:
-                db.session.rollback()
-                errors[exc.field or "groups"] = str(exc)
-            else:
-                db.session.commit()
-                flash(_("Stakeholder groups and weights saved."), "success")
-                return redirect(url_for("consultations.show", consultation_id=consultation.id))
-    error_list = [{"text": message, "href": f"#{field}"} for field, message in errors.items()]
-    return (render_template("consultations/weights.html", consultation=consultation, groups=groups, values=values,
-                            errors=errors, error_list=error_list), 400 if errors else 200)
+    if request.method == "POST" and not ConfirmForm().validate_on_submit():
+        abort(400)
+    form = WeightsForm(consultation, groups, request.form if request.method == "POST" else None)
+    if request.method == "POST" and not form.errors:
+        done = carry_out(lambda: services.set_group_weights(consultation, form.chosen, actor=current_user),
+                         done=_("Stakeholder groups and weights saved."), then=_show(consultation),
+                         refused=lambda exc: form.add_error(exc.field, str(exc)))
+        if done:
+            return done
+    return (render_template("consultations/weights.html", consultation=consultation, groups=groups,
+                            values=form.values, errors=form.errors, error_list=form.error_list),
+            400 if form.errors else 200)
 
 
 def _render_show(consultation: Consultation, error: str | None = None, status: int = 200):
     return render_template("consultations/show.html", consultation=consultation,
                            can_manage=can_manage_consultation(current_user, consultation),
                            translations=services.translation_status(consultation),
-                           locked=vote_is_locked(consultation),
-                           snapshot=latest_snapshot(consultation),
-                           tally_job=latest_for(f"consultation:{consultation.id}"), confirm=ConfirmForm(),
+                           tally_job=queue.latest_tally(consultation), confirm=ConfirmForm(),
                            error=error), status
 
 
-def _transition(consultation_id: int, action, message: str, *, then=None):
-    """Run a status change; a refusal re-shows the page with what was wrong (409), nothing changed."""
+def _step(consultation_id: int, step, message: str):
+    """A step of the lifecycle; a refusal shows the page again with what was wrong (409), nothing changed."""
     consultation = _get_managed(consultation_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        action(consultation, actor=current_user)
-    except services.ConsultationError as exc:
-        db.session.rollback()
-        return _render_show(consultation, error=str(exc), status=409)
-    if then is not None:
-        then(consultation)
-    queue.commit_and_dispatch()
-    flash(message, "success")
-    return redirect(url_for("consultations.show", consultation_id=consultation.id))
-
-
-def _schedule_timers(consultation: Consultation) -> None:
-    """Queue the jobs that act at the opening time (invitations), before closing (reminders) and at closing.
-
-    Each re-checks the consultation when it runs, so timers left from earlier dates do no harm."""
-    from consult.invitations.services import reminder_due_at
-
-    args, subject = {"consultation_id": consultation.id}, f"consultation-timer:{consultation.id}"
-    queue.submit("consultation.opening", subject=subject, args=args, actor=current_user,
-                 run_at=consultation.opens_at)
-    reminder = reminder_due_at(consultation)
-    if reminder is not None:
-        queue.submit("consultation.reminder", subject=subject, args=args, actor=current_user, run_at=reminder)
-    queue.submit("consultation.closing", subject=subject, args=args, actor=current_user,
-                 run_at=consultation.closes_at)
-
-
-def _queue_tally(consultation: Consultation) -> None:
-    """Closing queues the tally (if there is a vote) and the report."""
-    if consultation.vote is not None:
-        queue.submit("consultation.tally", subject=f"consultation:{consultation.id}",
-                     args={"consultation_id": consultation.id}, actor=current_user)
-    queue.submit("report.build", subject=f"report:{consultation.id}",
-                 args={"consultation_id": consultation.id, "actor_id": current_user.id}, actor=current_user)
+    return carry_out(lambda: step(consultation, actor=current_user), done=message, then=_show(consultation),
+                     refused=lambda exc: _render_show(consultation, error=str(exc), status=409),
+                     commit=queue.commit_and_dispatch)
 
 
 @bp.route("/consultations/<int:consultation_id>/open", methods=["POST"])
 @login_required
 def open_(consultation_id):
-    return _transition(consultation_id, services.open_consultation,
-                       _("The consultation is open. It takes responses between its opening and closing times."),
-                       then=_schedule_timers)
+    return _step(consultation_id, lifecycle.open_consultation,
+                 _("The consultation is open. It takes responses between its opening and closing times."))
 
 
 @bp.route("/consultations/<int:consultation_id>/close", methods=["POST"])
 @login_required
 def close(consultation_id):
-    return _transition(consultation_id, services.close_consultation,
-                       _("The consultation is closed. The results are being calculated."), then=_queue_tally)
-
-
-def _notify_results(consultation: Consultation) -> None:
-    """Tell the people who asked to hear back (never anonymous respondents: they left no address)."""
-    from consult.notifications.services import queue_notifications
-
-    if queue_notifications(consultation, "results_published", actor=current_user):
-        queue.submit("notifications.send", subject=f"consultation-notify:{consultation.id}",
-                     args={"consultation_id": consultation.id}, actor=current_user)
+    return _step(consultation_id, lifecycle.close_consultation,
+                 _("The consultation is closed. The results are being calculated."))
 
 
 @bp.route("/consultations/<int:consultation_id>/publish", methods=["POST"])
 @login_required
 def publish(consultation_id):
-    return _transition(consultation_id, services.publish_results, _("The results are published."),
-                       then=_notify_results)
+    return _step(consultation_id, lifecycle.publish_results, _("The results are published."))
 
 
 @bp.route("/consultations/<int:consultation_id>/translations/<locale>", methods=["POST"])
@@ -249,22 +186,19 @@ def review_translation(consultation_id, locale):
     consultation = _get_managed(consultation_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.mark_reviewed(consultation, locale, request.form.get("reviewed") == "1", actor=current_user)
-    except services.ConsultationError as exc:
+
+    def refused(exc):
         abort(400, str(exc))
-    db.session.commit()
-    flash(_("Translation status saved."), "success")
-    return redirect(url_for("consultations.show", consultation_id=consultation.id))
+
+    return carry_out(lambda: services.mark_reviewed(consultation, locale, request.form.get("reviewed") == "1",
+                                                    actor=current_user),
+                     done=_("Translation status saved."), then=_show(consultation), refused=refused)
 
 
 @bp.route("/c/<slug>")
 def landing(slug):
     consultation = services.get_by_slug(slug)
-    if consultation is None:
-        abort(404)
-    if consultation.status == ConsultationStatus.DRAFT.value and not can_manage_consultation(current_user,
-                                                                                             consultation):
+    if consultation is None or not can_view_consultation(current_user, consultation):
         abort(404)
     return render_template("consultations/landing.html", consultation=consultation,
                            easy=request.args.get("easy") == "1",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String, event
@@ -30,6 +31,34 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
+
+
+class StrEnumType(TypeDecorator):
+    """A status or kind column: stored as the member's string value, read back as the StrEnum member, so code
+    asks `consultation.status.takes_responses` instead of comparing with string literals."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_class: type[StrEnum], length: int = 16):
+        super().__init__(length)
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value, dialect):
+        # A value the enum does not know is left for the table's CHECK constraint to refuse.
+        return None if value is None else str(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum_class(value)
+
+
+def enum_validator(enum_class: type[StrEnum]):
+    """For `validates("status")(...)`: a plain string assigned to the column becomes its member, as loading does."""
+
+    def coerce(instance, key, value):
+        return None if value is None else enum_class(value)
+
+    return coerce
 
 
 #: Content written by people (names, titles, questions): {"en": "...", "cy": "..."}.

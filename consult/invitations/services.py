@@ -1,4 +1,4 @@
-"""Inviting people, their personal links, reminders, and what happens when a consultation's times arrive."""
+"""Inviting people, their personal links, and the invitations and reminders sent when a consultation's times arrive."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import hmac
 import io
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -16,8 +15,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.consultations.models import Consultation, ConsultationStatus
-from consult.consultations.services import close_consultation
+from consult.consultations import parts
+from consult.consultations.models import Consultation
+from consult.core.errors import RuleError
 from consult.core.models import utcnow
 from consult.core.services import record_change
 from consult.extensions import db
@@ -29,10 +29,9 @@ CSV_HEADER = ["name", "email", "language", "group", "locality"]
 MAX_ROWS = 20_000
 
 
-class InvitationError(ValueError):
+class InvitationError(RuleError):
     def __init__(self, message: str, field: str | None = None, problems: list[str] | None = None):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
         #: Line-numbered problems of a rejected file.
         self.problems = problems or []
 
@@ -70,10 +69,8 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 def link_is_spent(invitation: Invitation) -> bool:
     """A link votes once: it is spent when its ballot exists (or, with no vote to cast, once its holder answered)."""
-    from consult.voting.services import find_ballot
-
     if invitation.consultation.vote is not None:
-        return find_ballot(invitation.consultation, voter_key(invitation)) is not None
+        return parts.vote().link_has_voted(invitation)
     return invitation.responded_at is not None
 
 
@@ -83,7 +80,7 @@ def link_is_usable(invitation: Invitation) -> bool:
 
 
 def mark_responded(invitation: Invitation, *, coarse: bool = False) -> None:
-    """The holder has voted or answered, so no reminder is due (a link votes once: see cast_ballot_by_link).
+    """The holder has voted or answered, so no reminder is due (a link votes once: see link_is_spent).
 
     `coarse` keeps only the day, for anonymous surveys, and writes no audit entry, whose exact time could
     otherwise be matched to an answer."""
@@ -95,26 +92,6 @@ def mark_responded(invitation: Invitation, *, coarse: bool = False) -> None:
         return
     invitation.responded_at = now
     record_change("invitation.responded", invitation, channel="web")
-
-
-def voter_key(invitation: Invitation) -> str:
-    """A member's ballot is theirs however they arrive (signed in or by link), so it cannot be cast twice."""
-    return f"user:{invitation.user_id}" if invitation.user_id else f"invite:{invitation.id}"
-
-
-def cast_ballot_by_link(invitation: Invitation, values, *, locale: str | None = None):
-    """Vote once through a personal link, counted for the invitee's group and locality; the link is then spent."""
-    from consult.voting.services import Voter, VotingError, store_ballot
-
-    consultation = invitation.consultation
-    if not consultation.accepts_responses():
-        raise VotingError(_("Voting has closed."), code="closed")
-    voter = Voter(key=voter_key(invitation), stakeholder_group=invitation.stakeholder_group,
-                  locality=invitation.locality, channel="web", user_id=invitation.user_id)
-    ballot, _replaced = store_ballot(consultation, voter, values, locale=locale, replace=False,
-                                     actor=invitation.user)
-    mark_responded(invitation)
-    return ballot
 
 
 # --- creating invitations ------------------------------------------------------------------------------
@@ -211,7 +188,7 @@ def members_to_invite(consultation: Consultation) -> list[Invitee]:
 def create_invitations(consultation: Consultation, invitees: list[Invitee], *, actor=None,
                        channel: str = "web") -> list[Invitation]:
     """Store invitations; they are e-mailed when the consultation opens (at once if it already has)."""
-    if consultation.status not in (ConsultationStatus.DRAFT.value, ConsultationStatus.OPEN.value):
+    if consultation.status.has_ended:
         raise InvitationError(_("This consultation has closed, so nobody new can be invited."), "file")
     invitations = [Invitation(consultation=consultation, name=i.name, email=i.email, locale=i.locale,
                               stakeholder_group_id=i.stakeholder_group_id, locality_id=i.locality_id,
@@ -244,12 +221,6 @@ def send_due_invitations(consultation: Consultation) -> list[int]:
     return messages
 
 
-def reminder_due_at(consultation: Consultation) -> datetime | None:
-    if not consultation.reminder_days:
-        return None
-    return consultation.closes_at - timedelta(days=consultation.reminder_days)
-
-
 def send_reminders(consultation: Consultation) -> list[int]:
     """Remind, once, invitees who were invited and have not responded, while the consultation is open."""
     if not consultation.accepts_responses():
@@ -273,38 +244,3 @@ def invitation_summary(consultation: Consultation) -> dict[str, Any]:
         "responded": sum(1 for i in invitations if i.responded_at),
         "reminded": sum(1 for i in invitations if i.reminded_at),
     }
-
-
-# --- the timers: what happens when a consultation's moments arrive ----------------------------------------
-
-def on_opening(consultation_id: int) -> dict[str, Any]:
-    """At the opening time: send the invitations (the caller queues the messages)."""
-    consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None or consultation.status != ConsultationStatus.OPEN.value:
-        return {"messages": [], "skipped": "not open"}
-    if utcnow() < consultation.opens_at:
-        return {"messages": [], "reschedule": consultation.opens_at.isoformat()}
-    return {"messages": send_due_invitations(consultation)}
-
-
-def on_reminder(consultation_id: int) -> dict[str, Any]:
-    consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None or consultation.status != ConsultationStatus.OPEN.value:
-        return {"messages": [], "skipped": "not open"}
-    due = reminder_due_at(consultation)
-    if due is None:
-        return {"messages": [], "skipped": "no reminder"}
-    if utcnow() < due:
-        return {"messages": [], "reschedule": due.isoformat()}
-    return {"messages": send_reminders(consultation)}
-
-
-def on_closing(consultation_id: int) -> dict[str, Any]:
-    """At the closing time: close the consultation (the caller queues the tally and reports)."""
-    consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None or consultation.status != ConsultationStatus.OPEN.value:
-        return {"closed": False, "skipped": "not open"}
-    if utcnow() < consultation.closes_at:
-        return {"closed": False, "reschedule": consultation.closes_at.isoformat()}
-    close_consultation(consultation, channel="job")
-    return {"closed": True, "has_vote": consultation.vote is not None}

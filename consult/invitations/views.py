@@ -1,21 +1,18 @@
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.consultations.models import Consultation
+from consult.consultations.permissions import can_manage_consultation
 from consult.core.forms import ConfirmForm
-from consult.core.permissions import can_manage_consultation
 from consult.core.web import form_error
 from consult.extensions import db
 from consult.invitations import services
 from consult.invitations.forms import ContactsForm
+from consult.invitations.web import remember_link
 from consult.jobs import queue
 
 bp = Blueprint("invitations", __name__)
-
-#: Session key holding the invitation whose personal link this browser followed.
-SESSION_KEY = "invitation_id"
-
 
 def _managed(consultation_id: int) -> Consultation:
     consultation = db.get_or_404(Consultation, consultation_id)
@@ -31,8 +28,7 @@ def _render(consultation, form, problems=(), status=200):
 
 def _send_and_commit(consultation) -> None:
     for message_id in services.send_due_invitations(consultation):
-        queue.submit("mail.send", subject=f"mail:{message_id}", args={"message_id": message_id},
-                     actor=current_user)
+        queue.submit_mail(message_id, actor=current_user)
     queue.commit_and_dispatch()
 
 
@@ -91,5 +87,5 @@ def follow(token):
         reason = "used" if services.link_is_spent(invitation) else "closed"
         return render_template("invitations/link_problem.html", reason=reason,
                                consultation=invitation.consultation), 410
-    session[SESSION_KEY] = invitation.id
+    remember_link(invitation)
     return redirect(url_for("consultations.landing", slug=invitation.consultation.slug, lang=invitation.locale))

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-import enum
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from consult.core.models import UTCDateTime, utcnow
+from consult.core.models import StrEnumType, UTCDateTime, enum_validator, utcnow
 from consult.extensions import db
 
 
-class JobStatus(str, enum.Enum):
+class JobStatus(StrEnum):
     #: Recorded, not yet handed to Redis (Redis was down, or the request has not committed yet).
     PENDING = "pending"
     QUEUED = "queued"
     RUNNING = "running"
     FINISHED = "finished"
     FAILED = "failed"
+
+    @property
+    def is_done(self) -> bool:
+        """Finished or failed: nothing more will happen unless someone tries again."""
+        return self in (JobStatus.FINISHED, JobStatus.FAILED)
+
+    @property
+    def is_failed(self) -> bool:
+        return self is JobStatus.FAILED
 
 
 class JobRecord(db.Model):
@@ -32,7 +41,7 @@ class JobRecord(db.Model):
     #: What the job is about, e.g. "planning_group:7", so pages can find its latest run.
     subject: Mapped[str | None] = mapped_column(String(64), index=True)
     args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default=JobStatus.PENDING.value, index=True)
+    status: Mapped[JobStatus] = mapped_column(StrEnumType(JobStatus), default=JobStatus.PENDING, index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)
@@ -51,6 +60,8 @@ class JobRecord(db.Model):
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
     )
 
+    _status_is_enum = validates("status")(enum_validator(JobStatus))
+
     @property
     def done(self) -> bool:
-        return self.status in (JobStatus.FINISHED.value, JobStatus.FAILED.value)
+        return self.status is not None and JobStatus(self.status).is_done

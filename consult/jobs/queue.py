@@ -28,6 +28,7 @@ from consult.core.clock import utcnow
 from consult.extensions import db
 from consult.jobs import services
 from consult.jobs.models import JobRecord
+from consult.jobs.registry import KINDS
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +69,84 @@ def get_queue(conn: redis.Redis | None = None) -> Queue:
 
 def submit(kind: str, *, subject: str | None = None, args: dict[str, Any] | None = None,
            actor=None, run_at: datetime | None = None) -> JobRecord:
-    """Record work to do in the background (not before `run_at`, if given); commit_and_dispatch() enqueues it."""
-    from consult.jobs.tasks import KINDS  # the registry of job kinds
+    """Record work to do in the background (not before `run_at`, if given); commit_and_dispatch() enqueues it.
 
+    Domains call the typed helpers below, which name each job's subject and args in one place."""
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
     return services.create_job_record(kind, subject=subject, args=args, actor=actor, run_at=run_at)
+
+
+# --- what each kind of work is about: its subject (so pages find its latest run) and its args ----------------
+
+def _subject(thing: str, ident: int) -> str:
+    return f"{thing}:{ident}"
+
+
+def submit_tally(consultation, *, actor=None) -> JobRecord:
+    """Count a consultation's priority vote and keep a results snapshot."""
+    return submit("consultation.tally", subject=_subject("consultation", consultation.id),
+                  args={"consultation_id": consultation.id}, actor=actor)
+
+
+def latest_tally(consultation) -> JobRecord | None:
+    return services.latest_for(_subject("consultation", consultation.id))
+
+
+def submit_report(consultation, *, actor=None, locale: str | None = None, margin: float | None = None) -> JobRecord:
+    """Build a consultation's report (in `locale`, with a representativeness `margin`, if given)."""
+    args: dict[str, Any] = {"consultation_id": consultation.id}
+    if locale is not None or margin is not None:
+        args.update(locale=locale, margin=margin)
+    if actor is not None:
+        args["actor_id"] = actor.id
+    return submit("report.build", subject=_subject("report", consultation.id), args=args, actor=actor)
+
+
+def latest_report_build(consultation) -> JobRecord | None:
+    return services.latest_for(_subject("report", consultation.id))
+
+
+def submit_timer(kind: str, consultation_id: int, run_at: datetime, *, actor=None) -> JobRecord:
+    """A consultation timer (consultation.opening, .reminder or .closing) that acts at `run_at`."""
+    return submit(kind, subject=_subject("consultation-timer", consultation_id),
+                  args={"consultation_id": consultation_id}, actor=actor, run_at=run_at)
+
+
+def submit_mail(message_id: int, *, actor=None, run_at: datetime | None = None) -> JobRecord:
+    """Send one message from the outbox (again at `run_at`, after a failed attempt)."""
+    return submit("mail.send", subject=_subject("mail", message_id), args={"message_id": message_id}, actor=actor,
+                  run_at=run_at)
+
+
+def submit_notices(consultation, *, kind: str | None = None, actor=None) -> JobRecord:
+    """Tell the people who asked to hear back: first queue a `kind` notice for each (if given), then send what
+    is queued."""
+    args: dict[str, Any] = {"consultation_id": consultation.id}
+    if kind is not None:
+        args["kind"] = kind
+    return submit("notifications.send", subject=_subject("consultation-notify", consultation.id), args=args,
+                  actor=actor)
+
+
+def submit_profile(planning_group, *, actor=None) -> JobRecord:
+    """Recount a planning group's members by stakeholder group."""
+    return submit("planning_group.profile", subject=_subject("planning_group", planning_group.id),
+                  args={"planning_group_id": planning_group.id}, actor=actor)
+
+
+def latest_profile(planning_group) -> JobRecord | None:
+    return services.latest_for(_subject("planning_group", planning_group.id))
+
+
+def submit_draft(run, *, actor=None) -> JobRecord:
+    """Turn weighted priorities into draft commissioning intentions (one drafting run)."""
+    return submit("commissioning.draft", subject=_subject("commissioning_run", run.id), args={"run_id": run.id},
+                  actor=actor)
+
+
+def latest_draft(run) -> JobRecord | None:
+    return services.latest_for(_subject("commissioning_run", run.id))
 
 
 def dispatch_pending(limit: int = 100) -> int:

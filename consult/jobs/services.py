@@ -61,9 +61,9 @@ def fail(job_id: str, error: BaseException) -> None:
 
 def retry(record: JobRecord) -> JobRecord:
     """Put a failed job back to pending so that the queue dispatches it again."""
-    if record.status != JobStatus.FAILED.value:
+    if not record.status.is_failed:
         raise ValueError("Only a failed job can be retried.")
-    record.status = JobStatus.PENDING.value
+    record.status = JobStatus.PENDING
     record.progress = 0
     record.finished_at = None
     return record

@@ -1,12 +1,12 @@
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, jsonify, render_template, request
 from flask_login import current_user, login_required
 
-from consult.core.permissions import can_view_job
 from consult.core.web import wants_json
 from consult.extensions import db
 from consult.jobs.models import JobRecord
+from consult.jobs.permissions import can_view_job
 from consult.jobs.queue import read_progress
+from consult.jobs.registry import back_link
 
 bp = Blueprint("jobs", __name__)
 
@@ -21,22 +21,5 @@ def status(job_id):
     if wants_json() or request.args.get("format") == "json":
         return jsonify(id=record.id, status=record.status, progress=progress, message=message,
                        error=record.error, result=record.result)
-    return render_template("jobs/status.html", job=record, progress=progress, back_link=_back_link(record))
-
-
-def _back_link(record: JobRecord) -> tuple[str, str] | None:
-    """Where the person came from, read from what the job is about."""
-    kind, _sep, ident = (record.subject or "").partition(":")
-    if not ident.isdigit():
-        return None
-    if kind == "planning_group":
-        return url_for("localities.planning_group", group_id=int(ident)), _("Back to the planning group")
-    if kind in ("consultation", "consultation-report"):
-        return url_for("consultations.show", consultation_id=int(ident)), _("Back to the consultation")
-    if kind == "commissioning_run":
-        from consult.commissioning.models import DraftRun
-
-        run = db.session.get(DraftRun, int(ident))
-        if run is not None:
-            return url_for("commissioning.year", year_id=run.planning_year_id), _("Back to the planning year")
-    return None
+    # Where the person came from, as the job's kind says (each domain's tasks.py registers it).
+    return render_template("jobs/status.html", job=record, progress=progress, back_link=back_link(record))

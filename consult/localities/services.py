@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from decimal import Decimal
 from typing import Any, Callable
@@ -11,11 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from consult.accounts.models import Role, User
+from consult.accounts.models import User
 from consult.accounts.services import create_user, find_user_by_email
+from consult.core.errors import RuleError
 from consult.core.i18n import locale_name
 from consult.core.models import utcnow
-from consult.core.permissions import is_admin
+from consult.core.patterns import is_code
+from consult.core.permissions import Role, is_admin
 from consult.core.services import record_change
 from consult.extensions import db
 from consult.localities.models import (
@@ -26,20 +27,14 @@ from consult.localities.models import (
     planning_group_facilitators,
 )
 
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 
-
-class LocalityError(ValueError):
+class LocalityError(RuleError):
     """A change that breaks a rule; str() is shown to the person, field names the form field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _check_code(code: str) -> str:
     code = (code or "").strip()
-    if not CODE_PATTERN.match(code):
+    if not is_code(code):
         raise LocalityError(_("Code must be 1 to 32 letters, digits, hyphens or underscores."), "code")
     return code
 

@@ -4,20 +4,20 @@ from flask_login import current_user, login_required
 
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import tr
-from consult.core.permissions import (
+from consult.core.web import form_error
+from consult.extensions import db
+from consult.jobs import queue
+from consult.jobs.web import started
+from consult.localities import services
+from consult.localities.forms import LocalityForm, MemberForm, PlanningGroupForm, StakeholderGroupForm
+from consult.localities.models import Locality, Membership, PlanningGroup, StakeholderGroup
+from consult.localities.permissions import (
     can_create_planning_group,
     can_list_planning_groups,
     can_manage_planning_group,
     can_manage_reference_data,
     can_view_planning_group,
 )
-from consult.core.web import form_error
-from consult.extensions import db
-from consult.jobs import queue
-from consult.jobs.services import latest_for
-from consult.localities import services
-from consult.localities.forms import LocalityForm, MemberForm, PlanningGroupForm, StakeholderGroupForm
-from consult.localities.models import Locality, Membership, PlanningGroup, StakeholderGroup
 
 bp = Blueprint("localities", __name__)
 
@@ -156,7 +156,7 @@ def planning_group(group_id):
     _require(can_view_planning_group(current_user, group))
     return render_template("localities/planning_group.html", group=group,
                            can_manage=can_manage_planning_group(current_user, group),
-                           profile_job=latest_for(f"planning_group:{group.id}"),
+                           profile_job=queue.latest_profile(group),
                            stakeholder_groups=services.stakeholder_groups(), confirm=ConfirmForm())
 
 
@@ -211,11 +211,7 @@ def recompute_profile(group_id):
     _require(can_manage_planning_group(current_user, group))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    record = queue.submit("planning_group.profile", subject=f"planning_group:{group.id}",
-                          args={"planning_group_id": group.id}, actor=current_user)
-    if queue.commit_and_dispatch():
-        flash(_("The membership profile is being recalculated."), "success")
-    else:
-        flash(_("The job service is not available just now. The recalculation will start when it is back."),
-              "warning")
-    return redirect(url_for("jobs.status", job_id=record.id))
+    return started(queue.submit_profile(group, actor=current_user),
+                   started=_("The membership profile is being recalculated."),
+                   waiting=_("The job service is not available just now. The recalculation will start when it is "
+                             "back."))

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from consult.core.models import UTCDateTime, utcnow
+from consult.core.models import StrEnumType, UTCDateTime, enum_validator, utcnow
 from consult.extensions import db
 
 
-class MailStatus(str, enum.Enum):
+class MailStatus(StrEnum):
     QUEUED = "queued"
     #: Handed to the SMTP server.
     SENT = "sent"
@@ -22,6 +22,11 @@ class MailStatus(str, enum.Enum):
     RETRYING = "retrying"
     #: Gave up after the last attempt.
     FAILED = "failed"
+
+    @property
+    def is_settled(self) -> bool:
+        """Sent, delivered to the outbox, or given up on: nothing more to do."""
+        return self in (MailStatus.SENT, MailStatus.OUTBOX, MailStatus.FAILED)
 
 
 class MailMessage(db.Model):
@@ -42,7 +47,7 @@ class MailMessage(db.Model):
     html_body: Mapped[str] = mapped_column(Text)
     #: One-click unsubscribe address, sent as the List-Unsubscribe header when present.
     unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(16), default=MailStatus.QUEUED.value, index=True)
+    status: Mapped[MailStatus] = mapped_column(StrEnumType(MailStatus), default=MailStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -52,3 +57,5 @@ class MailMessage(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('queued', 'sent', 'outbox', 'retrying', 'failed')", name="status_known"),
     )
+
+    _status_is_enum = validates("status")(enum_validator(MailStatus))

@@ -71,24 +71,24 @@ def deliver(message_id: int) -> dict[str, Any]:
     message = db.session.get(MailMessage, message_id)
     if message is None:
         raise LookupError(f"mail message {message_id} does not exist")
-    if message.status in (MailStatus.SENT.value, MailStatus.OUTBOX.value, MailStatus.FAILED.value):
+    if message.status.is_settled:
         return {"message": message_id, "status": message.status}  # already done: never send twice
     message.attempts += 1
     if not current_app.config["MAIL_SERVER"]:
-        message.status, message.sent_at = MailStatus.OUTBOX.value, utcnow()
+        message.status, message.sent_at = MailStatus.OUTBOX, utcnow()
         return {"message": message_id, "status": message.status}
     try:
         _send_smtp(message)
     except (smtplib.SMTPException, OSError) as exc:
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if message.attempts > len(BACKOFF):
-            message.status, message.next_attempt_at = MailStatus.FAILED.value, None
+            message.status, message.next_attempt_at = MailStatus.FAILED, None
             return {"message": message_id, "status": message.status}
-        message.status = MailStatus.RETRYING.value
+        message.status = MailStatus.RETRYING
         message.next_attempt_at = utcnow() + timedelta(seconds=BACKOFF[message.attempts - 1])
         return {"message": message_id, "status": message.status,
                 "retry_at": message.next_attempt_at.isoformat()}
-    message.status, message.sent_at, message.next_attempt_at = MailStatus.SENT.value, utcnow(), None
+    message.status, message.sent_at, message.next_attempt_at = MailStatus.SENT, utcnow(), None
     return {"message": message_id, "status": message.status}
 
 

@@ -1,12 +1,10 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
-from consult.accounts.models import User
-from consult.consultations.models import Consultation
-from consult.core.permissions import can_read_outbox
-from consult.extensions import csrf, db
+from consult.extensions import db
 from consult.mail import services
 from consult.mail.models import MailMessage, MailStatus
+from consult.mail.permissions import can_read_outbox
 
 bp = Blueprint("mail", __name__)
 
@@ -30,21 +28,3 @@ def message(message_id):
     if not can_read_outbox(current_user):
         abort(403)
     return render_template("mail/message.html", message=db.get_or_404(MailMessage, message_id))
-
-
-@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
-@csrf.exempt  # mail clients POST here with no form (RFC 8058 one-click); the signed token is the authority
-def unsubscribe(token):
-    """The link in every notification: GET asks to confirm; POST (also one-click, RFC 8058) stops the messages."""
-    from consult.notifications.delivery import subscription_for_token
-    from consult.notifications.services import unsubscribe as stop
-
-    subscription = subscription_for_token(token)
-    if subscription is None:
-        abort(404)
-    consultation = db.session.get(Consultation, subscription.consultation_id)
-    if request.method == "POST":
-        stop(db.session.get(User, subscription.user_id), consultation, channel="mail")
-        db.session.commit()
-        return render_template("mail/unsubscribed.html", consultation=consultation)
-    return render_template("mail/unsubscribe.html", consultation=consultation, token=token)

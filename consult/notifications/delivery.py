@@ -11,7 +11,7 @@ from consult.consultations.models import Consultation
 from consult.core.models import utcnow
 from consult.extensions import db
 from consult.mail.services import compose
-from consult.notifications.models import Notification, Subscription
+from consult.notifications.models import Notification, NotificationStatus, Subscription
 
 _SALT = "consult-unsubscribe"
 
@@ -50,16 +50,16 @@ def send_queued(consultation_id: int) -> list[int]:
         .join(User, User.id == Notification.user_id)
         .join(Subscription, (Subscription.user_id == Notification.user_id)
               & (Subscription.consultation_id == Notification.consultation_id))
-        .where(Notification.consultation_id == consultation_id, Notification.status == "queued")
+        .where(Notification.consultation_id == consultation_id, Notification.status == NotificationStatus.QUEUED)
         .order_by(Notification.id))
     for notification, user, subscription in rows:
         if subscription.unsubscribed_at is not None or not user.active:
-            notification.status = "failed"  # they asked to stop: never send
+            notification.status = NotificationStatus.FAILED  # they asked to stop: never send
             continue
         message = compose(notification.kind, to_email=user.email, to_name=user.name, locale=notification.locale,
                           context={"link": _link(consultation, notification.kind)}, user=user,
                           consultation=consultation,
                           unsubscribe_url=f"{base}/unsubscribe/{unsubscribe_token(subscription)}")
-        notification.status, notification.sent_at = "sent", utcnow()
+        notification.status, notification.sent_at = NotificationStatus.SENT, utcnow()
         messages.append(message.id)
     return messages

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
-from consult.core.models import UTCDateTime, utcnow
+from consult.core.models import StrEnumType, UTCDateTime, enum_validator, utcnow
 from consult.extensions import db
 
 #: results_published: the consultation's results are public; you_said_we_did: what was decided, and why.
 KINDS = ("results_published", "you_said_we_did")
-#: queued until the sender (a later piece of work) delivers it.
-STATUSES = ("queued", "sent", "failed")
+
+
+class NotificationStatus(StrEnum):
+    #: Waiting for the sender (a background job) to compose its message.
+    QUEUED = "queued"
+    SENT = "sent"
+    #: Never to be sent: the person asked to stop, or their account was closed.
+    FAILED = "failed"
 
 
 class Subscription(db.Model):
@@ -42,7 +49,8 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     #: The language to write in: the person's preference, else the consultation's default.
     locale: Mapped[str] = mapped_column(String(8))
-    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    status: Mapped[NotificationStatus] = mapped_column(StrEnumType(NotificationStatus),
+                                                       default=NotificationStatus.QUEUED, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -52,3 +60,5 @@ class Notification(db.Model):
         CheckConstraint("kind IN ('results_published', 'you_said_we_did')", name="kind_known"),
         CheckConstraint("status IN ('queued', 'sent', 'failed')", name="status_known"),
     )
+
+    _status_is_enum = validates("status")(enum_validator(NotificationStatus))

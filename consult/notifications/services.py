@@ -7,19 +7,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from consult.accounts.models import User
-from consult.consultations.models import Consultation, ConsultationStatus
+from consult.consultations.models import Consultation
+from consult.core.errors import RuleError
 from consult.core.models import utcnow
 from consult.core.services import record_change
 from consult.extensions import db
 from consult.notifications.models import KINDS, Notification, Subscription
 
 
-class NotificationError(ValueError):
+class NotificationError(RuleError):
     """A refusal shown to the person; `field` names the form field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _signed_in(user) -> bool:
@@ -42,7 +39,7 @@ def subscribe(user, consultation: Consultation, *, channel: str = "web") -> Subs
     """A signed-in person asks to be told what happens; asking twice keeps one subscription."""
     if not _signed_in(user):
         raise NotificationError(_("Sign in to be told what was decided."))
-    if consultation.status == ConsultationStatus.DRAFT.value:
+    if consultation.status.is_draft:
         raise NotificationError(_("This consultation has not started yet."))
     subscription = find_subscription(user, consultation)
     if subscription is None:

@@ -1,14 +1,16 @@
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from consult.consultations.models import ConsultationStatus
+from consult.accounts.models import User
+from consult.consultations.models import Consultation
 from consult.consultations.services import get_by_slug
-from consult.core.permissions import can_ask_to_hear_back
 from consult.core.web import safe_next
-from consult.extensions import db
+from consult.extensions import csrf, db
 from consult.notifications import services
+from consult.notifications.delivery import subscription_for_token
 from consult.notifications.forms import HearBackForm
+from consult.notifications.permissions import can_ask_to_hear_back
 
 bp = Blueprint("notifications", __name__)
 
@@ -21,7 +23,7 @@ def hear_back_subscribed(consultation) -> bool:
 
 def _consultation(slug: str):
     consultation = get_by_slug(slug)
-    if consultation is None or consultation.status == ConsultationStatus.DRAFT.value:
+    if consultation is None or consultation.status.is_draft:
         abort(404)
     return consultation
 
@@ -58,3 +60,18 @@ def unsubscribe(slug):
     db.session.commit()
     flash(_("We will not tell you about this consultation any more."), "success")
     return _back(consultation)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # mail clients POST here with no form (RFC 8058 one-click); the signed token is the authority
+def stop_by_link(token):
+    """The link in every notification: GET asks to confirm; POST (also one-click, RFC 8058) stops the messages."""
+    subscription = subscription_for_token(token)
+    if subscription is None:
+        abort(404)
+    consultation = db.session.get(Consultation, subscription.consultation_id)
+    if request.method == "POST":
+        services.unsubscribe(db.session.get(User, subscription.user_id), consultation, channel="mail")
+        db.session.commit()
+        return render_template("notifications/unsubscribed.html", consultation=consultation)
+    return render_template("notifications/unsubscribe.html", consultation=consultation, token=token)

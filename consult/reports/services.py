@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.accounts.models import User
 from consult.consultations.models import Consultation
+from consult.core.errors import RuleError
 from consult.core.i18n import locale_name
 from consult.core.models import utcnow
 from consult.core.services import record_change
@@ -45,12 +46,8 @@ POPULATION_MAX_ROWS = 20_000
 POPULATION_MAX = 100_000_000
 
 
-class ReportError(ValueError):
+class ReportError(RuleError):
     """A report request that breaks a rule; str() is shown to the person, field names the form field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class PopulationFileError(ReportError):
@@ -62,10 +59,6 @@ class PopulationFileError(ReportError):
 
 
 # --- building -------------------------------------------------------------------------------------------------
-
-def report_subject(consultation: Consultation) -> str:
-    """The job subject under which a consultation's report builds run (see jobs.services.latest_for)."""
-    return f"report:{consultation.id}"
 
 
 def default_margin() -> float:

@@ -8,14 +8,6 @@ from consult.consultations.models import Consultation
 from consult.consultations.services import get_by_slug
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import current_locale, tr
-from consult.core.permissions import (
-    can_build_report,
-    can_import_population,
-    can_tag_free_text,
-    can_view_full_report,
-    can_view_live_participation,
-    can_view_published_report,
-)
 from consult.core.web import form_error
 from consult.extensions import db
 from consult.jobs import queue
@@ -25,6 +17,14 @@ from consult.reports import services
 from consult.reports.document import build_document
 from consult.reports.forms import AnswerFilterForm, BuildReportForm, MarginForm, PopulationImportForm, ThemeForm
 from consult.reports.models import BAND_TYPES, FORMATS, FreeTextTheme
+from consult.reports.permissions import (
+    can_build_report,
+    can_import_population,
+    can_tag_free_text,
+    can_view_full_report,
+    can_view_live_participation,
+    can_view_published_report,
+)
 
 bp = Blueprint("reports", __name__)
 
@@ -41,7 +41,7 @@ def _consultation(consultation_id: int, allowed) -> Consultation:
 
 def _job_state(consultation: Consultation) -> dict | None:
     """The latest report build of the consultation: its status and progress, for the page and its script."""
-    record = jobs.latest_for(services.report_subject(consultation))
+    record = queue.latest_report_build(consultation)
     if record is None:
         return None
     percent, _message = queue.read_progress(record)
@@ -84,9 +84,7 @@ def report(consultation_id):
     except services.ReportError as exc:
         form_error(form, exc.field if exc.field == "margin" else "submit", str(exc))
         return _report_page(consultation, form, 400 if exc.field == "margin" else 409)
-    queue.submit("report.build", subject=services.report_subject(consultation),
-                 args={"consultation_id": consultation.id, "locale": current_locale(), "margin": margin,
-                       "actor_id": current_user.id}, actor=current_user)
+    queue.submit_report(consultation, actor=current_user, locale=current_locale(), margin=margin)
     queue.commit_and_dispatch()
     flash(_("The report is being built. This page shows how it is going."), "success")
     return redirect(url_for("reports.report", consultation_id=consultation.id))
@@ -109,8 +107,8 @@ def retry(consultation_id):
     consultation = _consultation(consultation_id, can_build_report)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    record = jobs.latest_for(services.report_subject(consultation))
-    if record is None or record.status != JobStatus.FAILED.value:
+    record = queue.latest_report_build(consultation)
+    if record is None or not record.status.is_failed:
         flash(_("There is no failed report build to try again."), "info")
         return redirect(url_for("reports.report", consultation_id=consultation.id))
     jobs.retry(record)

@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from consult.consultations.models import Consultation
+from consult.core.errors import RuleError
 from consult.core.i18n import enabled_locales, locale_name, tr
 from consult.core.models import utcnow
 from consult.core.services import record_change
@@ -65,12 +66,8 @@ IMAGE_SIGNATURES = (
 )
 
 
-class SurveyError(ValueError):
+class SurveyError(RuleError):
     """A change that breaks a rule; str() is shown to the person, `field` names the form field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class AnswerError(SurveyError):
@@ -99,7 +96,7 @@ def consultation_by_slug(slug: str) -> Consultation | None:
 
 
 def surveys_managed_by(user) -> list[Survey]:
-    from consult.core.permissions import can_manage_survey
+    from consult.surveys.permissions import can_manage_survey
 
     return [s for s in db.session.scalars(select(Survey).order_by(Survey.created_at.desc(), Survey.id.desc()))
             if can_manage_survey(user, s)]
@@ -107,7 +104,7 @@ def surveys_managed_by(user) -> list[Survey]:
 
 def consultations_without_survey(user) -> list[Consultation]:
     """Consultations this person manages that have no survey yet (to attach a new or copied survey)."""
-    from consult.core.permissions import can_manage_consultation
+    from consult.consultations.permissions import can_manage_consultation
 
     taken = select(Survey.consultation_id).where(Survey.consultation_id.is_not(None))
     stmt = select(Consultation).where(Consultation.id.not_in(taken)).order_by(Consultation.slug)

@@ -20,18 +20,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
+from consult.consultations.permissions import can_manage_consultation
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import current_locale, enabled_locales, locale_name, tr, tr_markup
-from consult.core.permissions import (
-    can_answer_survey,
-    can_create_survey,
-    can_enter_paper_responses,
-    can_manage_consultation,
-    can_manage_survey,
-    can_view_survey_results,
-)
 from consult.core.web import form_error
 from consult.extensions import db
+from consult.invitations.services import mark_responded
+from consult.invitations.web import followed_invitation
 from consult.surveys import exports, flow, profile, services
 from consult.surveys.conditions import describe
 from consult.surveys.forms import (
@@ -45,6 +40,13 @@ from consult.surveys.forms import (
     day_start,
 )
 from consult.surveys.models import CHOICE_KINDS, TEXT_KINDS, Survey, SurveyQuestion, SurveySection
+from consult.surveys.permissions import (
+    can_answer_survey,
+    can_create_survey,
+    can_enter_paper_responses,
+    can_manage_survey,
+    can_view_survey_results,
+)
 from consult.surveys.xlsform import XLSFormError
 
 bp = Blueprint("surveys", __name__)
@@ -890,12 +892,8 @@ def about_you(scope, slug):
 
 def _invitation_answered(survey) -> None:
     """Someone who came by a personal invitation link has answered: they are not reminded again."""
-    from consult.invitations.models import Invitation
-    from consult.invitations.services import mark_responded
-    from consult.invitations.views import SESSION_KEY
-
-    invitation = db.session.get(Invitation, session.get(SESSION_KEY) or 0)
-    if invitation is not None and invitation.consultation_id == survey.consultation_id:
+    invitation = followed_invitation(survey.consultation_id)
+    if invitation is not None:
         # For an anonymous survey only the day is kept, so the time cannot tie the invitee to an answer.
         mark_responded(invitation, coarse=survey.anonymous)
 

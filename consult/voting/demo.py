@@ -15,10 +15,10 @@ from sqlalchemy import select
 from consult.accounts.models import User
 from consult.consultations.models import Consultation
 from consult.core.models import utcnow
-from consult.core.permissions import voting_memberships
 from consult.extensions import db
 from consult.localities.models import Membership, PlanningGroup
 from consult.voting.models import VotingCode
+from consult.voting.permissions import voting_memberships
 from consult.voting.results import compute_results, latest_snapshot
 from consult.voting.services import Voter, hash_code, issue_codes, store_ballot, vote_is_locked
 

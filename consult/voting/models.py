@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from consult.consultations.models import Consultation
 from consult.core.models import UTCDateTime, utcnow
@@ -34,7 +34,9 @@ class Vote(db.Model):
     max_choices: Mapped[int | None] = mapped_column(Integer)
     weighting: Mapped[str] = mapped_column(String(16), default="group_shares")
 
-    consultation: Mapped[Consultation] = relationship(back_populates="vote")
+    #: The consultation holds its vote as `consultation.vote` (removing it there removes the vote).
+    consultation: Mapped[Consultation] = relationship(
+        backref=backref("vote", uselist=False, cascade="all, delete-orphan"))
     priorities: Mapped[list[Priority]] = relationship(back_populates="vote", cascade="all, delete-orphan",
                                                       order_by="Priority.position, Priority.code")
 

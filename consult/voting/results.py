@@ -18,6 +18,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from consult.consultations.models import Consultation
+from consult.core.errors import RuleError
 from consult.core.models import utcnow
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
@@ -31,12 +32,8 @@ LEVEL = 0.9
 SNAPSHOT_VERSION = 1
 
 
-class ResultsError(ValueError):
+class ResultsError(RuleError):
     """A results request that cannot be answered (unknown locality or scheme, no vote); str() says why."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass

@@ -23,17 +23,21 @@ from flask_babel import ngettext
 from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from consult.consultations import parts
 from consult.consultations.models import Consultation, ConsultationStatus
+from consult.core.errors import RuleError
 from consult.core.i18n import locale_name
 from consult.core.models import utcnow
-from consult.core.permissions import voting_memberships
+from consult.core.patterns import is_code
 from consult.core.services import record_change
 from consult.extensions import db
+from consult.invitations.services import mark_responded
 from consult.localities.models import Locality, Membership, StakeholderGroup
-from consult.voting.models import Ballot, BallotChoice, Priority, Vote, VotingCode
+from consult.voting.models import METHODS, SCHEMES, Ballot, BallotChoice, Priority, Vote, VotingCode
+from consult.voting.permissions import paper_entry_open, voting_memberships
+from consult.voting.results import latest_snapshot
 from consult.voting.tally import BallotError, ballot_points
 
-CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 #: Voting codes avoid letters and digits that look alike (0/O, 1/I/L, 5/S, 2/Z, 8/B).
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3467"
 CODE_LENGTH = 10
@@ -41,7 +45,7 @@ MAX_CODES_PER_BATCH = 500
 PAPER_CHANNELS = ("paper", "meeting")
 
 
-class VotingError(ValueError):
+class VotingError(RuleError):
     """A refusal shown to the person: str() is a translated sentence.
 
     ``field`` names a form field ("code", "stakeholder_group", ...); ``priority`` names the priority whose
@@ -50,8 +54,8 @@ class VotingError(ValueError):
 
     def __init__(self, message: str, field: str | None = None, *, priority: str | None = None,
                  code: str | None = None):
-        super().__init__(message)
-        self.field, self.priority, self.code = field, priority, code
+        super().__init__(message, field)
+        self.priority, self.code = priority, code
 
 
 # --------------------------------------------------------------------------
@@ -67,6 +71,63 @@ def vote_is_locked(consultation: Consultation) -> bool:
 def _refuse_if_locked(consultation: Consultation) -> None:
     if vote_is_locked(consultation):
         raise VotingError(_("People have already voted, so the priorities can no longer change."), code="locked")
+
+
+def voted_group_ids(consultation: Consultation) -> set[int]:
+    """The stakeholder groups whose members have voted (they cannot leave the consultation any more)."""
+    return set(db.session.scalars(select(Ballot.stakeholder_group_id).where(
+        Ballot.consultation_id == consultation.id).distinct()))
+
+
+# --------------------------------------------------------------------------
+# The vote's settings (part of the consultation's form and of its JSON spec)
+# --------------------------------------------------------------------------
+
+
+def _check_vote_settings(method: str, points_budget: int | None, max_choices: int | None, weighting: str) -> None:
+    if method not in METHODS:
+        raise VotingError(_("Choose how people vote."), "method")
+    if weighting not in SCHEMES:
+        raise VotingError(_("Choose how stakeholder groups are weighted."), "weighting")
+    if method == "points" and (points_budget is None or not 1 <= points_budget <= 1000):
+        raise VotingError(_("Enter the points each person may spread, from 1 to 1,000."), "points_budget")
+    if max_choices is not None and not 1 <= max_choices <= 100:
+        raise VotingError(_("The most choices must be between 1 and 100, or left empty."), "max_choices")
+
+
+def _settings(vote: Vote) -> dict[str, Any]:
+    return {"method": vote.method, "points_budget": vote.points_budget, "max_choices": vote.max_choices,
+            "weighting": vote.weighting}
+
+
+def save_vote_settings(consultation: Consultation, *, enabled: bool, method: str | None = None,
+                       points_budget: int | None = None, max_choices: int | None = None,
+                       weighting: str | None = None, actor=None, channel: str = "web") -> Vote | None:
+    """Add, change or remove the priority vote; how people vote is fixed once anyone has voted."""
+    vote = consultation.vote
+    if not enabled:
+        if vote is not None:
+            if vote_is_locked(consultation):
+                raise VotingError(_("People have already voted, so the vote cannot be removed."), "has_vote")
+            consultation.vote = None
+            db.session.flush()
+            record_change("vote.remove", consultation, actor=actor, channel=channel)
+        return None
+    _check_vote_settings(method, points_budget, max_choices, weighting)
+    if method != "points":
+        points_budget = None
+    if vote is not None and vote_is_locked(consultation):
+        if (vote.method, vote.points_budget, vote.max_choices) != (method, points_budget, max_choices):
+            raise VotingError(_("People have already voted, so how they vote cannot change. "
+                                "You can still change the weighting used for results."), "method")
+    before = None if vote is None else _settings(vote)
+    if vote is None:
+        vote = Vote(consultation=consultation)
+        db.session.add(vote)
+    vote.method, vote.weighting, vote.max_choices, vote.points_budget = method, weighting, max_choices, points_budget
+    db.session.flush()
+    record_change("vote.settings", consultation, before=before, after=_settings(vote), actor=actor, channel=channel)
+    return vote
 
 
 # --------------------------------------------------------------------------
@@ -91,7 +152,7 @@ def save_priority(vote: Vote, priority: Priority | None, *, code: str, title: Ma
     consultation = vote.consultation
     _refuse_if_locked(consultation)
     code = (code or "").strip()
-    if not CODE_PATTERN.match(code):
+    if not is_code(code):
         raise VotingError(_("Code must be 1 to 32 letters, digits, hyphens or underscores, like P01."), "code")
     title = _clean_text(title)
     default = consultation.default_locale
@@ -371,6 +432,29 @@ def cast_member_ballot(consultation: Consultation, user, membership: Membership 
     return store_ballot(consultation, voter, values, locale=locale, actor=user, now=now)
 
 
+def invitation_voter_key(invitation) -> str:
+    """A member's ballot is theirs however they arrive (signed in or by link), so it cannot be cast twice."""
+    return f"user:{invitation.user_id}" if invitation.user_id else f"invite:{invitation.id}"
+
+
+def link_has_voted(invitation) -> bool:
+    """A personal link votes once: it has when its holder's ballot exists (however it was cast)."""
+    return find_ballot(invitation.consultation, invitation_voter_key(invitation)) is not None
+
+
+def cast_ballot_by_link(invitation, values: Mapping[str, int], *, locale: str | None = None) -> Ballot:
+    """Vote once through a personal link, counted for the invitee's group and locality; the link is then spent."""
+    consultation = invitation.consultation
+    if not consultation.accepts_responses():
+        raise VotingError(_("Voting has closed."), code="closed")
+    voter = Voter(key=invitation_voter_key(invitation), stakeholder_group=invitation.stakeholder_group,
+                  locality=invitation.locality, channel="web", user_id=invitation.user_id)
+    ballot, _replaced = store_ballot(consultation, voter, values, locale=locale, replace=False,
+                                     actor=invitation.user)
+    mark_responded(invitation)
+    return ballot
+
+
 # --------------------------------------------------------------------------
 # Voting codes
 # --------------------------------------------------------------------------
@@ -505,13 +589,6 @@ def cast_code_ballot(consultation: Consultation, voting_code_id: int, group: Sta
 # --------------------------------------------------------------------------
 # Paper and meeting ballots
 # --------------------------------------------------------------------------
-
-
-def paper_entry_open(consultation: Consultation, now: datetime | None = None) -> bool:
-    """Paper and meeting ballots are keyed in while voting is open and after it closes, until results are published."""
-    now = now or utcnow()
-    return (consultation.vote is not None and consultation.opens_at <= now
-            and consultation.status in (ConsultationStatus.OPEN.value, ConsultationStatus.CLOSED.value))
 
 
 def enter_paper_ballot(consultation: Consultation, *, channel: str, group: StakeholderGroup | None,
@@ -713,3 +790,11 @@ def taking_part(consultation: Consultation) -> tuple[list[StakeholderGroup], lis
     """The consultation's stakeholder groups (in their usual order) and its localities."""
     groups = sorted((gw.stakeholder_group for gw in consultation.group_weights), key=lambda g: (g.position, g.code))
     return groups, list(consultation.localities)
+
+
+# The consultation's screens, lifecycle and file import ask these of its vote (consultations cannot import
+# voting: see consult/consultations/parts.py).
+parts.register_vote(parts.VoteHooks(
+    save_settings=save_vote_settings, add_priority=save_priority, is_locked=vote_is_locked,
+    voted_group_ids=voted_group_ids, has_results=lambda consultation: latest_snapshot(consultation) is not None,
+    link_has_voted=link_has_voted))

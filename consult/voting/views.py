@@ -20,23 +20,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from consult.consultations.models import Consultation, ConsultationStatus
+from consult.consultations.permissions import can_manage_consultation, can_view_results
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import current_locale, tr
-from consult.core.permissions import (
-    can_enter_paper_ballots,
-    can_issue_voting_codes,
-    can_manage_consultation,
-    can_manage_priorities,
-    can_recalculate_results,
-    can_view_results,
-    voting_memberships,
-)
 from consult.core.web import form_error
 from consult.extensions import db, login_manager
-from consult.invitations.services import cast_ballot_by_link
-from consult.invitations.services import voter_key as invitation_voter_key
+from consult.invitations.web import followed_invitation
 from consult.jobs import queue
-from consult.jobs.services import latest_for
+from consult.jobs.web import started
 from consult.localities.models import Locality, StakeholderGroup
 from consult.voting import services
 from consult.voting.forms import (
@@ -48,6 +39,13 @@ from consult.voting.forms import (
     ballot_form,
 )
 from consult.voting.models import SCHEMES, Priority, VotingCode
+from consult.voting.permissions import (
+    can_enter_paper_ballots,
+    can_issue_voting_codes,
+    can_manage_priorities,
+    can_recalculate_results,
+    voting_memberships,
+)
 from consult.voting.results import latest_snapshot, settled_places, share_bars
 
 bp = Blueprint("voting", __name__)
@@ -281,7 +279,7 @@ class _Who:
     @property
     def voter_key(self) -> str:
         if self.kind == "invite":
-            return invitation_voter_key(self.invitation)
+            return services.invitation_voter_key(self.invitation)
         return f"user:{current_user.id}" if self.kind == "member" else f"code:{self.code['id']}"
 
     def group(self) -> StakeholderGroup | None:
@@ -295,17 +293,8 @@ class _Who:
         return db.session.get(Locality, self.code.get("locality")) if self.kind == "code" else None
 
 
-def _invitation(consultation: Consultation):
-    """The invitation whose personal link this browser followed, if it is for this consultation."""
-    from consult.invitations.models import Invitation
-    from consult.invitations.views import SESSION_KEY
-
-    invitation = db.session.get(Invitation, session.get(SESSION_KEY) or 0)
-    return invitation if invitation is not None and invitation.consultation_id == consultation.id else None
-
-
 def _who(consultation: Consultation) -> _Who | None:
-    invitation = _invitation(consultation)
+    invitation = followed_invitation(consultation.id)
     if invitation is not None:
         return _Who("invite", invitation=invitation)
     code = session.get(_code_key(consultation))
@@ -415,7 +404,7 @@ def check(slug):
         values = {str(k): v for k, v in pending["values"].items()}
         try:
             if who.kind == "invite":
-                cast_ballot_by_link(who.invitation, values, locale=current_locale())
+                services.cast_ballot_by_link(who.invitation, values, locale=current_locale())
             elif who.kind == "member":
                 membership = next((m for m in who.memberships if m.id == pending.get("speak_as")), None)
                 services.cast_member_ballot(consultation, current_user, membership, values, locale=current_locale())
@@ -557,7 +546,7 @@ def _results_page(consultation: Consultation):
             return login_manager.unauthorized()
         abort(403)
     snapshot = latest_snapshot(consultation)
-    job = latest_for(f"consultation:{consultation.id}")
+    job = queue.latest_tally(consultation)
     context = {"consultation": consultation, "snapshot": snapshot, "job": job if job and not job.done else None,
                "can_recalculate": can_recalculate_results(current_user, consultation), "confirm": ConfirmForm()}
     if snapshot is None:
@@ -617,11 +606,7 @@ def recalculate(consultation_id):
     _require(can_recalculate_results(current_user, consultation))
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    record = queue.submit("consultation.tally", subject=f"consultation:{consultation.id}",
-                          args={"consultation_id": consultation.id}, actor=current_user)
-    if queue.commit_and_dispatch():
-        flash(_("The results are being recalculated."), "success")
-    else:
-        flash(_("The job service is not available just now. The recalculation will start when it is back."),
-              "warning")
-    return redirect(url_for("jobs.status", job_id=record.id))
+    return started(queue.submit_tally(consultation, actor=current_user),
+                   started=_("The results are being recalculated."),
+                   waiting=_("The job service is not available just now. The recalculation will start when it is "
+                             "back."))

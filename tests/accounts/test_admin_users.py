@@ -1,10 +1,10 @@
 import pytest
-from factories import login, make_user
 from sqlalchemy import func, select
 
 from consult.accounts.models import User
 from consult.core.models import AuditEvent
 from consult.extensions import db
+from factories import login, make_user
 
 
 @pytest.mark.parametrize("role", ["member", "facilitator", "commissioner"])

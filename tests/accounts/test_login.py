@@ -1,8 +1,7 @@
 
-from factories import PASSWORD, login, make_user
-
 from consult.accounts.models import User
 from consult.extensions import db
+from factories import PASSWORD, login, make_user
 
 
 def test_sign_in_and_out(client):

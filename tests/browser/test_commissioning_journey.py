@@ -2,13 +2,15 @@
 priority (refused until there is a rationale), publishes "you said, we did", and the public reads it in English,
 Welsh, Urdu and easy read. axe checks every page, with and without JavaScript."""
 
-from factories import make_ballot, make_results_snapshot
 from sqlalchemy import select
 
 from consult.commissioning.models import Intention
-from consult.consultations.services import close_consultation, get_by_slug, latest_snapshot, publish_results
+from consult.consultations.lifecycle import close_consultation, publish_results
+from consult.consultations.services import get_by_slug
 from consult.demo import load_demo
 from consult.extensions import db
+from consult.voting.results import latest_snapshot
+from factories import make_ballot, make_results_snapshot
 
 CARERS = [{"C02": 1, "C01": 2, "C05": 3}, {"C01": 1, "C02": 2}, {"C02": 1, "C03": 2, "C04": 3}]
 OLDER = [{"P03": 6, "P01": 4}, {"P01": 5, "P02": 5}, {"P03": 3, "P04": 3, "P06": 4}]

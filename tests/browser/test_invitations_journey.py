@@ -1,6 +1,5 @@
 """Invitations, the outbox and the unsubscribe pages: keyboard-and-screen-reader checks, in Urdu right to left."""
 
-import io
 
 from sqlalchemy import select
 

@@ -1,8 +1,7 @@
 """A facilitator checks who has taken part so far, builds the report, watches it build, then downloads it."""
 
-from factories import PASSWORD, make_reported_consultation, make_user
-
 from consult.extensions import db
+from factories import PASSWORD, make_reported_consultation, make_user
 
 
 def test_facilitator_watches_participation_builds_the_report_and_downloads_it(page, work_queue):

@@ -2,11 +2,11 @@
 small survey in three languages; people answer one in Welsh and in Urdu (right to left), meeting a show-if
 question and a validation error on the way, checking their answers and getting a reference."""
 
-from factories import PASSWORD, make_survey, make_user
 from sqlalchemy import select
 
 from consult.extensions import db
 from consult.surveys.models import Survey, SurveyQuestion, SurveyResponse
+from factories import PASSWORD, make_survey, make_user
 
 
 def test_facilitator_builds_and_previews_a_survey(page):

@@ -128,9 +128,8 @@ def test_vote_with_a_code_in_welsh_easy_read_ranking(page):
 
 
 def test_facilitator_voting_pages_are_accessible(page):
-    from factories import PASSWORD, make_ballot, make_planning_group, make_user
-
     from consult.voting.results import compute_results
+    from factories import PASSWORD, make_ballot, make_planning_group, make_user
 
     consultation, _ = _consultation("facilitated", "ranking")
     consultation.status = "draft"

@@ -2,15 +2,16 @@
 
 from decimal import Decimal
 
-from factories import make_ballot, make_results_snapshot
 from sqlalchemy import func, select
 
 from consult.commissioning.demo import load_commissioning_demo
 from consult.commissioning.models import DraftRun, Intention
 from consult.commissioning.services import year_by_label
-from consult.consultations.services import get_by_slug, latest_snapshot
+from consult.consultations.services import get_by_slug
 from consult.demo import load_demo
 from consult.extensions import db
+from consult.voting.results import latest_snapshot
+from factories import make_ballot, make_results_snapshot
 
 RANKINGS = [{"C02": 1, "C01": 2, "C05": 3}, {"C01": 1, "C02": 2}, {"C02": 1, "C03": 2, "C04": 3}]
 

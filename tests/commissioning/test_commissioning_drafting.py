@@ -3,6 +3,13 @@
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
+
+from consult.commissioning import services
+from consult.commissioning.models import DraftRun, Intention, IntentionEvidence
+from consult.core.models import AuditEvent
+from consult.extensions import db
+from consult.jobs.models import JobRecord
 from factories import (
     login,
     make_ballot,
@@ -11,13 +18,6 @@ from factories import (
     make_user,
     make_voted_consultation,
 )
-from sqlalchemy import func, select
-
-from consult.commissioning import services
-from consult.commissioning.models import DraftRun, Intention, IntentionEvidence
-from consult.core.models import AuditEvent
-from consult.extensions import db
-from consult.jobs.models import JobRecord
 
 
 def closed_vote(*, status="closed", snapshot=True):

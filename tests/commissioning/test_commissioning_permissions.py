@@ -1,10 +1,11 @@
-"""Who may decide, read, audit and publish commissioning (consult/core/permissions.py)."""
+"""Who may decide, read, audit and publish commissioning (consult/commissioning/permissions.py)."""
 
 import pytest
-from factories import make_consultation, make_user
 from flask_login import AnonymousUserMixin
 
-from consult.core import permissions as perm
+from consult.commissioning import permissions as perm
+from consult.notifications.permissions import can_ask_to_hear_back
+from factories import make_consultation, make_user
 
 
 @pytest.mark.parametrize("role, read, decide, audit", [
@@ -37,5 +38,5 @@ def test_you_said_we_did_is_public_and_publishable_only_after_the_results(app, s
     assert perm.can_view_you_said_we_did(consultation) is public
     assert perm.can_publish_you_said_we_did(commissioner, consultation) is public
     assert perm.can_publish_you_said_we_did(member, consultation) is False
-    assert perm.can_ask_to_hear_back(member, consultation) is (status != "draft")
-    assert perm.can_ask_to_hear_back(AnonymousUserMixin(), consultation) is False
+    assert can_ask_to_hear_back(member, consultation) is (status != "draft")
+    assert can_ask_to_hear_back(AnonymousUserMixin(), consultation) is False

@@ -1,13 +1,13 @@
 """Planning years, budgets and intentions through the web: rules, refusals (4xx, nothing saved), audit."""
 
 import pytest
-from factories import login, make_planning_year, make_user, make_voted_consultation
 from sqlalchemy import func, select
 
 from consult.commissioning import services
 from consult.commissioning.models import Budget, Intention, PlanningYear
 from consult.core.models import AuditEvent
 from consult.extensions import db
+from factories import login, make_planning_year, make_user, make_voted_consultation
 
 BLANK = {"service_change": "none", "funding_route": "", "lead_commissioner": "", "relative_cost": "",
          "relative_quality": "", "service_area": ""}

@@ -1,10 +1,10 @@
 import pytest
-from factories import make_user
 from sqlalchemy import select
 
 from consult.core.models import AppendOnlyError, AuditEvent
 from consult.core.services import record_change
 from consult.extensions import db
+from factories import make_user
 
 
 def test_changes_are_recorded_with_actor_and_before_after():

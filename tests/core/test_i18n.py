@@ -1,7 +1,7 @@
 import pytest
-from factories import login, make_user
 
 from consult.core.i18n import missing_locales, pick, tr
+from factories import login, make_user
 
 
 def test_default_page_is_english_left_to_right(client):
@@ -68,9 +68,8 @@ def test_missing_locales_lists_untranslated_content(app):
 
 @pytest.mark.parametrize("locale", ["cy", "ur"])
 def test_fallback_content_is_marked_with_its_language(client, locale):
-    from factories import make_locality
-
     from consult.extensions import db
+    from factories import make_locality
 
     admin = make_user(role="admin")
     make_locality(code="ONLYEN", name={"en": "English only place"})

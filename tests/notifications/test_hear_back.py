@@ -1,11 +1,11 @@
 """"Tell me what was decided": signed-in people subscribe, and publishing queues one message each."""
 
-from factories import login, make_consultation, make_user
 from sqlalchemy import func, select
 
 from consult.extensions import db
 from consult.notifications.models import Notification, Subscription
 from consult.notifications.services import queue_notifications, subscribe, unsubscribe
+from factories import login, make_consultation, make_user
 
 
 def _count(model) -> int:

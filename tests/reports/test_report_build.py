@@ -7,7 +7,6 @@ from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
-from factories import PASSWORD, login
 from flask_babel import force_locale
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -19,6 +18,7 @@ from consult.jobs.models import JobRecord
 from consult.reports import render_xlsx
 from consult.reports.document import build_document
 from consult.reports.models import ReportSnapshot
+from factories import PASSWORD, login
 
 
 class FigureParser(HTMLParser):

@@ -6,12 +6,12 @@ import os
 from html import unescape
 
 import pytest
-from factories import make_reported_consultation
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from consult.extensions import db
 from consult.reports.models import PopulationBand, ReportSnapshot
+from factories import make_reported_consultation
 
 
 def count(model, *where):

@@ -3,6 +3,12 @@
 import io
 
 import pytest
+from sqlalchemy import func, select
+
+from consult.extensions import db
+from consult.jobs.models import JobRecord
+from consult.reports import services
+from consult.reports.models import FreeTextTag, FreeTextTheme, PopulationBand, ReportSnapshot
 from factories import (
     login,
     make_consultation,
@@ -12,12 +18,6 @@ from factories import (
     make_survey_response,
     make_user,
 )
-from sqlalchemy import func, select
-
-from consult.extensions import db
-from consult.jobs.models import JobRecord
-from consult.reports import services
-from consult.reports.models import FreeTextTag, FreeTextTheme, PopulationBand, ReportSnapshot
 
 
 def count(model, *where):

@@ -4,12 +4,12 @@ anonymity, and who may answer when."""
 from datetime import timedelta
 
 import pytest
-from factories import login, make_consultation, make_survey, make_user
 from sqlalchemy import Date, func, select
 
 from consult.core.models import AuditEvent, utcnow
 from consult.extensions import db
 from consult.surveys.models import SurveyResponse
+from factories import login, make_consultation, make_survey, make_user
 
 SECTIONS = [
     {"title": {"en": "You and caring", "cy": "Chi a gofalu", "ur": "آپ اور دیکھ بھال"}, "questions": [

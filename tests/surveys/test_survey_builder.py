@@ -4,13 +4,13 @@ translation completeness and review, preview and copying a survey as a template.
 import io
 
 import pytest
-from factories import login, make_consultation, make_planning_group, make_survey, make_user
 from sqlalchemy import func, select
 
 from consult.core.models import AuditEvent
 from consult.extensions import db
 from consult.surveys.models import Survey, SurveyImage, SurveyQuestion, SurveySection
 from consult.surveys.services import start_response
+from factories import login, make_consultation, make_planning_group, make_survey, make_user
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
        b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")

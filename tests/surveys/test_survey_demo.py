@@ -1,11 +1,11 @@
 """The demo survey: English, Welsh and Urdu with easy read and some responses, loaded once."""
 
-from factories import make_consultation
 from sqlalchemy import func, select
 
 from consult.extensions import db
 from consult.surveys.demo import load_survey_demo
 from consult.surveys.models import Survey, SurveyResponse
+from factories import make_consultation
 
 
 def count(model):

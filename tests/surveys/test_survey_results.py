@@ -4,7 +4,6 @@ import csv
 import io
 
 import pytest
-from factories import login, make_consultation, make_planning_group, make_survey, make_user
 from flask_babel import force_locale, gettext
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from consult.extensions import db
 from consult.surveys.models import SurveyResponse
 from consult.surveys.results import question_results
 from consult.surveys.services import participation_rows, survey_results
+from factories import login, make_consultation, make_planning_group, make_survey, make_user
 
 SECTIONS = [{"title": {"en": "All"}, "questions": [
     {"code": "carer", "kind": "yes_no", "required": True, "text": {"en": "Are you a carer?", "cy": "Gofalwr?"}},

@@ -4,7 +4,6 @@ the stable command and the builder's upload; anything unsupported is listed by r
 import io
 
 import pytest
-from factories import login, make_consultation, make_survey, make_user
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -12,6 +11,7 @@ from consult.extensions import db
 from consult.surveys.models import Survey, SurveyQuestion
 from consult.surveys.services import SurveyError, import_xlsform, start_response
 from consult.surveys.xlsform import XLSFormError, parse_xlsform
+from factories import login, make_consultation, make_survey, make_user
 
 LANGS = ["English (en)", "Welsh (cy)", "Urdu (ur)"]
 SURVEY_HEADER = (["type", "name"] + [f"label::{lang}" for lang in LANGS] + [f"hint::{lang}" for lang in LANGS]

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from consult.core import permissions as perm
 from consult.core.clock import travel, utcnow
 from consult.extensions import db
+from consult.voting import permissions as perm
 from consult.voting.models import Ballot
 from factories import (
     login,

@@ -1,0 +1,34 @@
+"""Who may build, answer and read surveys."""
+
+from __future__ import annotations
+
+from consult.consultations.permissions import can_manage_consultation
+from consult.core.permissions import Role, has_role, is_admin, is_commissioner, is_facilitator
+
+
+def can_create_survey(user) -> bool:
+    """Facilitators and administrators build surveys (standalone, or for consultations they manage)."""
+    return has_role(user, Role.ADMIN, Role.FACILITATOR)
+
+
+def can_manage_survey(user, survey) -> bool:
+    """A consultation's survey: whoever manages the consultation. A standalone one: admins and its creator."""
+    if survey.consultation is not None:
+        return can_manage_consultation(user, survey.consultation)
+    if is_admin(user):
+        return True
+    return is_facilitator(user) and survey.created_by_id is not None and survey.created_by_id == user.id
+
+
+def can_enter_paper_responses(user, survey) -> bool:
+    return can_manage_survey(user, survey)
+
+
+def can_view_survey_results(user, survey) -> bool:
+    """Survey answers (free text included) are for the survey's managers and commissioners, never public."""
+    return is_commissioner(user) or can_manage_survey(user, survey)
+
+
+def can_answer_survey(user, survey, now=None) -> bool:
+    """Anyone with the link, signed in or not, while the survey (or its consultation) accepts responses."""
+    return survey.accepts_responses(now)
