@@ -14,10 +14,15 @@ from sqlalchemy import select
 
 from consult.accounts.models import User
 from consult.accounts.services import create_user, find_user_by_email
+from consult.commissioning.demo import load_commissioning_demo
+from consult.consultations.demo import load_consultations_demo
 from consult.core.permissions import Role
 from consult.extensions import db
 from consult.localities.models import Locality, Membership, StakeholderGroup
 from consult.localities.services import add_member, save_locality, save_planning_group, save_stakeholder_group
+from consult.reports.demo import load_reports_demo
+from consult.surveys.demo import load_survey_demo
+from consult.voting.demo import load_voting_demo
 
 STAKEHOLDER_GROUPS = [
     ("service_user", {"en": "People who use services", "cy": "Pobl sy'n defnyddio gwasanaethau",
@@ -61,10 +66,10 @@ PLANNING_GROUPS = [
 ]
 
 STAFF = [
-    ("admin@consult.example", "Alex Admin", Role.ADMIN.value, None),
-    ("commissioner@consult.example", "Chris Commissioner", Role.COMMISSIONER.value, None),
-    ("facilitator@consult.example", "Fatima Facilitator", Role.FACILITATOR.value, "en"),
-    ("facilitator.seaham@consult.example", "Gareth Hughes", Role.FACILITATOR.value, "cy"),
+    ("admin@consult.example", "Alex Admin", Role.ADMIN, None),
+    ("commissioner@consult.example", "Chris Commissioner", Role.COMMISSIONER, None),
+    ("facilitator@consult.example", "Fatima Facilitator", Role.FACILITATOR, "en"),
+    ("facilitator.seaham@consult.example", "Gareth Hughes", Role.FACILITATOR, "cy"),
 ]
 
 FIRST_NAMES = ["Ann", "Bilal", "Carys", "Dev", "Eileen", "Farah", "George", "Hannah", "Imran", "Jean", "Kieran",
@@ -75,10 +80,7 @@ SURNAMES = ["Armstrong", "Begum", "Charlton", "Davies", "Elliott", "Hussain", "J
 MEMBER_LOCALES = ["en", "en", "cy", "ur"]
 
 
-def load_demo() -> list[tuple[str, str, str]]:
-    """Load the demo county; returns (email, role, password) for accounts created now."""
-    default = "en"
-    created: list[tuple[str, str, str]] = []
+def _reference_data(default: str) -> tuple[dict[str, StakeholderGroup], dict[str, Locality]]:
     groups = {}
     for position, (code, name, weight) in enumerate(STAKEHOLDER_GROUPS):
         existing = db.session.scalar(select(StakeholderGroup).where(StakeholderGroup.code == code))
@@ -89,6 +91,11 @@ def load_demo() -> list[tuple[str, str, str]]:
         existing = db.session.scalar(select(Locality).where(Locality.code == code))
         places[code] = existing or save_locality(None, code=code, name=name, population=population,
                                                  default_locale=default, channel="cli")
+    return groups, places
+
+
+def _staff(created: list[tuple[str, str, str]]) -> dict[str, User]:
+    """The demo's staff accounts; those created now get a fresh password, added to `created`."""
     staff: dict[str, User] = {}
     for email, name, role, locale in STAFF:
         user = find_user_by_email(email)
@@ -98,7 +105,16 @@ def load_demo() -> list[tuple[str, str, str]]:
                                channel="cli")
             created.append((email, role, password))
         staff[email] = user
+    return staff
 
+
+#: Every group has members of every stakeholder group; carers and users are the largest share.
+MEMBERS_PER_GROUP = (("service_user", 3), ("carer", 3), ("practitioner", 2), ("provider", 1), ("voluntary", 1),
+                     ("resident", 2))
+
+
+def _planning_groups(default: str, groups: dict[str, StakeholderGroup], places: dict[str, Locality],
+                     staff: dict[str, User]) -> None:
     person = 0
     for locality_code, name, budget in PLANNING_GROUPS:
         group = next((g for g in places[locality_code].planning_groups if g.name.get("en") == name["en"]), None)
@@ -107,9 +123,7 @@ def load_demo() -> list[tuple[str, str, str]]:
         if group is None:
             group = save_planning_group(None, locality=places[locality_code], name=name, devolved_budget=budget,
                                         facilitator_ids=[facilitator.id], default_locale=default, channel="cli")
-        # Every group has members of every stakeholder group; carers and users are the largest share.
-        for sg_code, count in (("service_user", 3), ("carer", 3), ("practitioner", 2), ("provider", 1),
-                               ("voluntary", 1), ("resident", 2)):
+        for sg_code, count in MEMBERS_PER_GROUP:
             for _ in range(count):
                 first = FIRST_NAMES[person % len(FIRST_NAMES)]
                 last = SURNAMES[(person // len(FIRST_NAMES) + person) % len(SURNAMES)]
@@ -121,21 +135,19 @@ def load_demo() -> list[tuple[str, str, str]]:
                     continue
                 add_member(group, name=f"{first} {last}", email=email, stakeholder_group=groups[sg_code],
                            preferred_locale=MEMBER_LOCALES[person % len(MEMBER_LOCALES)], channel="cli")
+
+
+def load_demo() -> list[tuple[str, str, str]]:
+    """Load the demo county; returns (email, role, password) for accounts created now."""
+    default = "en"
+    created: list[tuple[str, str, str]] = []
+    groups, places = _reference_data(default)
+    _planning_groups(default, groups, places, _staff(created))
     db.session.flush()
-    from consult.consultations.demo import load_consultations_demo
-
     load_consultations_demo()
-    from consult.voting.demo import load_voting_demo
-
     load_voting_demo()
-    from consult.surveys.demo import load_survey_demo
-
     load_survey_demo()
-    from consult.reports.demo import load_reports_demo
-
     load_reports_demo()
-    from consult.commissioning.demo import load_commissioning_demo
-
     load_commissioning_demo()  # keep last: it drafts from the voting demo's results snapshot
     db.session.flush()
     return created

@@ -53,9 +53,6 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login asks this before signing someone in
         return self.active
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in {role.value for role in roles}
-
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
 

@@ -7,7 +7,7 @@ from consult.accounts.forms import ROLE_CHOICES, ChangePasswordForm, LanguageFor
 from consult.accounts.models import User
 from consult.accounts.permissions import can_manage_users
 from consult.core.i18n import LANG_COOKIE, enabled_locales, locale_name
-from consult.core.web import form_error, safe_next
+from consult.core.web import form_error, form_page, safe_next, save_form
 from consult.extensions import db
 
 bp = Blueprint("accounts", __name__)
@@ -65,14 +65,12 @@ def _language_form(**kwargs) -> LanguageForm:
 def change_password():
     form = ChangePasswordForm(prefix="pw")
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
-        except services.AccountError as exc:
-            form_error(form, exc.field == "password" and "new_password" or exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("accounts.account"))
+        done = save_form(form, lambda: services.change_password(current_user, form.current_password.data,
+                                                                form.new_password.data),
+                         done=_("Your password has been changed."), then=url_for("accounts.account"),
+                         fields={"password": "new_password"})
+        if done:
+            return done
     return render_template("accounts/account.html", password_form=form, language_form=_language_form(),
                            locale_name=locale_name), 400
 
@@ -111,17 +109,13 @@ def new_user():
     _require_admin()
     form = UserForm()
     if form.validate_on_submit():
-        try:
-            user = services.create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                                        password=form.password.data or None)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been added.", name=user.name), "success")
-            return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form), 400 if form.errors else 200
+        done = save_form(form, lambda: services.create_user(email=form.email.data, name=form.name.data,
+                                                            role=form.role.data, password=form.password.data or None),
+                         done=lambda user: _("%(name)s has been added.", name=user.name),
+                         then=url_for("accounts.users"))
+        if done:
+            return done
+    return form_page("accounts/user_form.html", form)
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -131,14 +125,9 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
     if form.validate_on_submit():
-        try:
-            services.update_user(user, name=form.name.data, role=form.role.data, active=form.active.data,
-                                 actor=current_user)
-        except services.AccountError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_edit.html", form=form, user=user), 400 if form.errors else 200
+        done = save_form(form, lambda: services.update_user(user, name=form.name.data, role=form.role.data,
+                                                            active=form.active.data, actor=current_user),
+                         done=_("Changes saved."), then=url_for("accounts.users"))
+        if done:
+            return done
+    return form_page("accounts/user_edit.html", form, user=user)

@@ -100,8 +100,8 @@ def load_consultations_demo() -> None:
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     if get_by_slug("older-people-2027") is None:
         consultation = import_consultation(_older_people(now), channel="cli")
-        consultation.status, consultation.opened_at = ConsultationStatus.OPEN.value, consultation.opens_at
+        consultation.status, consultation.opened_at = ConsultationStatus.OPEN, consultation.opens_at
     if get_by_slug("carers-support-2026") is None:
         consultation = import_consultation(_carers(now), channel="cli")
-        consultation.status = ConsultationStatus.CLOSED.value
+        consultation.status = ConsultationStatus.CLOSED
         consultation.opened_at, consultation.closed_at = consultation.opens_at, consultation.closes_at

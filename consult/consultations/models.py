@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Column, Float, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -41,6 +42,12 @@ class ConsultationStatus(StrEnum):
     def has_ended(self) -> bool:
         """Closed, whether or not its results are published: nobody new takes part, nothing about it changes."""
         return self in (ConsultationStatus.CLOSED, ConsultationStatus.PUBLISHED)
+
+    @property
+    def label(self) -> str:
+        """The status as people read it, in the current language."""
+        return {ConsultationStatus.DRAFT: _l("Draft"), ConsultationStatus.OPEN: _l("Open"),
+                ConsultationStatus.CLOSED: _l("Closed"), ConsultationStatus.PUBLISHED: _l("Results published")}[self]
 
 
 consultation_localities = Table(

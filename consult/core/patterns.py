@@ -1,4 +1,7 @@
-"""The shapes of identifiers people type: one rule each, used by every form, service and imported file."""
+"""The shapes of identifiers people type: one rule each, used by every form, service and imported file.
+
+The patterns end in \\Z, not $: "$" also matches before a final newline, which would let "P01\\n" through.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,11 @@ import re
 
 #: A web address name, as in /c/<slug>: 1 to 64 lower-case letters, digits or hyphens, starting and ending with
 #: a letter or digit.
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
 
 #: A reference code (localities, stakeholder groups, priorities, voters in a file): 1 to 32 letters, digits,
 #: hyphens or underscores, starting with a letter or digit.
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
-
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")
 
 def is_slug(value) -> bool:
     return isinstance(value, str) and SLUG.match(value) is not None

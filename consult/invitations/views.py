@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from consult.consultations.models import Consultation
 from consult.consultations.permissions import can_manage_consultation
 from consult.core.forms import ConfirmForm
-from consult.core.web import form_error
+from consult.core.web import carry_out, form_error
 from consult.extensions import db
 from consult.invitations import services
 from consult.invitations.forms import ContactsForm
@@ -13,6 +13,7 @@ from consult.invitations.web import remember_link
 from consult.jobs import queue
 
 bp = Blueprint("invitations", __name__)
+
 
 def _managed(consultation_id: int) -> Consultation:
     consultation = db.get_or_404(Consultation, consultation_id)
@@ -26,10 +27,16 @@ def _render(consultation, form, problems=(), status=200):
                            summary=services.invitation_summary(consultation), confirm=ConfirmForm()), status
 
 
-def _send_and_commit(consultation) -> None:
+def _invite(consultation, invitees) -> list:
+    """Store the invitations, and e-mail them now if the consultation already takes responses."""
+    invitations = services.create_invitations(consultation, invitees, actor=current_user)
     for message_id in services.send_due_invitations(consultation):
         queue.submit_mail(message_id, actor=current_user)
-    queue.commit_and_dispatch()
+    return invitations
+
+
+def _invited(invitations) -> str:
+    return _("%(n)d people invited.", n=len(invitations))
 
 
 @bp.route("/consultations/<int:consultation_id>/invitations")
@@ -45,16 +52,14 @@ def import_contacts(consultation_id):
     form = ContactsForm()
     if not form.validate_on_submit():
         return _render(consultation, form, status=400)
-    try:
-        invitees = services.parse_contacts(consultation, form.file.data.read())
-        invitations = services.create_invitations(consultation, invitees, actor=current_user)
-    except services.InvitationError as exc:
-        db.session.rollback()
+
+    def refused(exc):
         form_error(form, "file", str(exc))
         return _render(consultation, form, problems=exc.problems, status=400)
-    _send_and_commit(consultation)
-    flash(_("%(n)d people invited.", n=len(invitations)), "success")
-    return redirect(url_for("invitations.index", consultation_id=consultation.id))
+
+    return carry_out(lambda: _invite(consultation, services.parse_contacts(consultation, form.file.data.read())),
+                     done=_invited, then=url_for("invitations.index", consultation_id=consultation.id),
+                     refused=refused, commit=queue.commit_and_dispatch)
 
 
 @bp.route("/consultations/<int:consultation_id>/invitations/members", methods=["POST"])
@@ -67,14 +72,10 @@ def invite_members(consultation_id):
     if not invitees:
         flash(_("Every planning-group member in these localities is already invited."), "info")
         return redirect(url_for("invitations.index", consultation_id=consultation.id))
-    try:
-        services.create_invitations(consultation, invitees, actor=current_user)
-    except services.InvitationError as exc:
-        db.session.rollback()
-        return _render(consultation, ContactsForm(), problems=[str(exc)], status=409)
-    _send_and_commit(consultation)
-    flash(_("%(n)d people invited.", n=len(invitees)), "success")
-    return redirect(url_for("invitations.index", consultation_id=consultation.id))
+    return carry_out(lambda: _invite(consultation, invitees), done=_invited,
+                     then=url_for("invitations.index", consultation_id=consultation.id),
+                     refused=lambda exc: _render(consultation, ContactsForm(), problems=[str(exc)], status=409),
+                     commit=queue.commit_and_dispatch)
 
 
 @bp.route("/i/<token>")

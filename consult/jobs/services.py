@@ -26,8 +26,8 @@ def mark_queued(job_id: str) -> None:
     """Note that Redis holds the job, unless a worker has already picked it up."""
     db.session.execute(
         update(JobRecord)
-        .where(JobRecord.id == job_id, JobRecord.status == JobStatus.PENDING.value)
-        .values(status=JobStatus.QUEUED.value, enqueued_at=utcnow())
+        .where(JobRecord.id == job_id, JobRecord.status == JobStatus.PENDING)
+        .values(status=JobStatus.QUEUED, enqueued_at=utcnow())
     )
 
 
@@ -35,8 +35,8 @@ def claim(job_id: str) -> bool:
     """Move a job to running; False if another run already took it, so no job runs twice."""
     result = db.session.execute(
         update(JobRecord)
-        .where(JobRecord.id == job_id, JobRecord.status.in_((JobStatus.PENDING.value, JobStatus.QUEUED.value)))
-        .values(status=JobStatus.RUNNING.value, started_at=utcnow(), attempts=JobRecord.attempts + 1,
+        .where(JobRecord.id == job_id, JobRecord.status.in_((JobStatus.PENDING, JobStatus.QUEUED)))
+        .values(status=JobStatus.RUNNING, started_at=utcnow(), attempts=JobRecord.attempts + 1,
                 progress=0, error=None)
     )
     return result.rowcount == 1
@@ -45,7 +45,7 @@ def claim(job_id: str) -> bool:
 def finish(job_id: str, result: dict[str, Any] | None) -> None:
     db.session.execute(
         update(JobRecord).where(JobRecord.id == job_id).values(
-            status=JobStatus.FINISHED.value, progress=100, result=result, finished_at=utcnow(), message=None
+            status=JobStatus.FINISHED, progress=100, result=result, finished_at=utcnow(), message=None
         )
     )
 
@@ -54,7 +54,7 @@ def fail(job_id: str, error: BaseException) -> None:
     detail = "".join(traceback.format_exception_only(type(error), error)).strip()
     db.session.execute(
         update(JobRecord).where(JobRecord.id == job_id).values(
-            status=JobStatus.FAILED.value, error=detail[:2000], finished_at=utcnow()
+            status=JobStatus.FAILED, error=detail[:2000], finished_at=utcnow()
         )
     )
 
@@ -72,7 +72,7 @@ def retry(record: JobRecord) -> JobRecord:
 def pending(limit: int = 100) -> list[tuple[str, Any]]:
     """(id, run_at) of records not yet handed to Redis, oldest first."""
     return [tuple(row) for row in db.session.execute(
-        select(JobRecord.id, JobRecord.run_at).where(JobRecord.status == JobStatus.PENDING.value)
+        select(JobRecord.id, JobRecord.run_at).where(JobRecord.status == JobStatus.PENDING)
         .order_by(JobRecord.created_at).limit(limit))]
 
 

@@ -16,7 +16,7 @@ from consult.core.errors import RuleError
 from consult.core.i18n import locale_name
 from consult.core.models import utcnow
 from consult.core.patterns import is_code
-from consult.core.permissions import Role, is_admin
+from consult.core.permissions import Role, has_role
 from consult.core.services import record_change
 from consult.extensions import db
 from consult.localities.models import (
@@ -105,7 +105,7 @@ def save_stakeholder_group(group: StakeholderGroup | None, *, code: str, name: d
 
 def facilitator_candidates() -> list[User]:
     return list(db.session.scalars(
-        select(User).where(User.role.in_((Role.FACILITATOR.value, Role.ADMIN.value)), User.active.is_(True))
+        select(User).where(User.role.in_((Role.FACILITATOR, Role.ADMIN)), User.active.is_(True))
         .order_by(User.name)))
 
 
@@ -147,7 +147,7 @@ def planning_groups_for(user) -> list[PlanningGroup]:
     """The planning groups a person may see in lists: all for admins and commissioners, else their own."""
     stmt = (select(PlanningGroup).join(Locality).options(selectinload(PlanningGroup.locality))
             .order_by(Locality.code, PlanningGroup.id))
-    if not (is_admin(user) or user.role == Role.COMMISSIONER.value):
+    if not has_role(user, Role.ADMIN, Role.COMMISSIONER):
         mine = select(planning_group_facilitators.c.planning_group_id).where(
             planning_group_facilitators.c.user_id == user.id)
         member_of = select(Membership.planning_group_id).where(Membership.user_id == user.id)
@@ -160,7 +160,7 @@ def add_member(group: PlanningGroup, *, name: str, email: str, stakeholder_group
     """Add a person to a planning group as one stakeholder group; a new address becomes a member account."""
     user = find_user_by_email(email)
     if user is None:
-        user = create_user(email=email, name=name, role=Role.MEMBER.value, preferred_locale=preferred_locale,
+        user = create_user(email=email, name=name, role=Role.MEMBER, preferred_locale=preferred_locale,
                            actor=actor, channel=channel)
     elif any(m.user_id == user.id for m in group.memberships):
         raise LocalityError(_("This person is already a member of the group."), "email")

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import tr
-from consult.core.web import form_error
+from consult.core.web import form_page, save_form
 from consult.extensions import db
 from consult.jobs import queue
 from consult.jobs.web import started
@@ -49,17 +49,14 @@ def edit_locality(locality_id):
     if locality is not None and not form.is_submitted():
         form.fill_localized("name", locality.name)
     if form.validate_on_submit():
-        try:
-            services.save_locality(locality, code=form.code.data, name=form.localized("name"),
-                                   population=form.population.data, default_locale=_default_locale())
-        except services.LocalityError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Locality saved."), "success")
-            return redirect(url_for("localities.localities"))
-    return render_template("localities/locality_form.html", form=form, locality=locality), 400 if form.errors else 200
+        done = save_form(form, lambda: services.save_locality(locality, code=form.code.data,
+                                                              name=form.localized("name"),
+                                                              population=form.population.data,
+                                                              default_locale=_default_locale()),
+                         done=_("Locality saved."), then=url_for("localities.localities"))
+        if done:
+            return done
+    return form_page("localities/locality_form.html", form, locality=locality)
 
 
 @bp.route("/stakeholder-groups")
@@ -80,18 +77,14 @@ def edit_stakeholder_group(group_id):
     if group is not None and not form.is_submitted():
         form.fill_localized("name", group.name)
     if form.validate_on_submit():
-        try:
-            services.save_stakeholder_group(group, code=form.code.data, name=form.localized("name"),
-                                            weight=form.weight.data, default_locale=_default_locale())
-        except services.LocalityError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Stakeholder group saved."), "success")
-            return redirect(url_for("localities.stakeholder_groups"))
-    return (render_template("localities/stakeholder_group_form.html", form=form, group=group),
-            400 if form.errors else 200)
+        done = save_form(form, lambda: services.save_stakeholder_group(group, code=form.code.data,
+                                                                       name=form.localized("name"),
+                                                                       weight=form.weight.data,
+                                                                       default_locale=_default_locale()),
+                         done=_("Stakeholder group saved."), then=url_for("localities.stakeholder_groups"))
+        if done:
+            return done
+    return form_page("localities/stakeholder_group_form.html", form, group=group)
 
 
 @bp.route("/planning-groups")
@@ -133,20 +126,15 @@ def edit_planning_group(group_id):
             facilitator_ids = form.facilitators.data or []
         else:
             locality, facilitator_ids = group.locality, [u.id for u in group.facilitators]
-        try:
-            saved = services.save_planning_group(
-                group, locality=locality, name=form.localized("name"),
-                devolved_budget=form.devolved_budget.data, facilitator_ids=facilitator_ids,
-                default_locale=_default_locale())
-        except services.LocalityError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Planning group saved."), "success")
-            return redirect(url_for("localities.planning_group", group_id=saved.id))
-    return (render_template("localities/planning_group_form.html", form=form, group=group,
-                            can_reassign=can_reassign), 400 if form.errors else 200)
+        done = save_form(form, lambda: services.save_planning_group(
+                             group, locality=locality, name=form.localized("name"),
+                             devolved_budget=form.devolved_budget.data, facilitator_ids=facilitator_ids,
+                             default_locale=_default_locale()),
+                         done=_("Planning group saved."),
+                         then=lambda saved: url_for("localities.planning_group", group_id=saved.id))
+        if done:
+            return done
+    return form_page("localities/planning_group_form.html", form, group=group, can_reassign=can_reassign)
 
 
 @bp.route("/planning-groups/<int:group_id>")
@@ -173,18 +161,14 @@ def add_member(group_id):
     _require(can_manage_planning_group(current_user, group))
     form = _member_form()
     if form.validate_on_submit():
-        try:
-            membership = services.add_member(group, name=form.name.data, email=form.email.data,
-                                             stakeholder_group=db.session.get(StakeholderGroup,
-                                                                              form.stakeholder_group.data))
-        except (services.LocalityError, ValueError) as exc:
-            db.session.rollback()
-            form_error(form, getattr(exc, "field", None) or "email", str(exc))
-        else:
-            db.session.commit()
-            flash(_("%(name)s has been added to the group.", name=membership.user.name), "success")
-            return redirect(url_for("localities.planning_group", group_id=group.id))
-    return render_template("localities/member_form.html", form=form, group=group), 400 if form.errors else 200
+        done = save_form(form, lambda: services.add_member(
+                             group, name=form.name.data, email=form.email.data,
+                             stakeholder_group=db.session.get(StakeholderGroup, form.stakeholder_group.data)),
+                         done=lambda membership: _("%(name)s has been added to the group.", name=membership.user.name),
+                         then=url_for("localities.planning_group", group_id=group.id), fields={None: "email"})
+        if done:
+            return done
+    return form_page("localities/member_form.html", form, group=group)
 
 
 @bp.route("/planning-groups/<int:group_id>/members/<int:membership_id>/remove", methods=["POST"])

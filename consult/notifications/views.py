@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from consult.accounts.models import User
 from consult.consultations.models import Consultation
 from consult.consultations.services import get_by_slug
-from consult.core.web import safe_next
+from consult.core.web import carry_out, safe_next
 from consult.extensions import csrf, db
 from consult.notifications import services
 from consult.notifications.delivery import subscription_for_token
@@ -28,8 +28,8 @@ def _consultation(slug: str):
     return consultation
 
 
-def _back(consultation):
-    return redirect(safe_next(request.form.get("next")) or url_for("consultations.landing", slug=consultation.slug))
+def _next(consultation) -> str:
+    return safe_next(request.form.get("next")) or url_for("consultations.landing", slug=consultation.slug)
 
 
 @bp.route("/c/<slug>/hear-back", methods=["POST"])
@@ -40,14 +40,12 @@ def subscribe(slug):
         abort(403)
     if not HearBackForm().validate_on_submit():
         abort(400)
-    try:
-        services.subscribe(current_user, consultation)
-    except services.NotificationError as exc:
-        db.session.rollback()
+
+    def refused(exc):
         abort(400, str(exc))
-    db.session.commit()
-    flash(_("We will tell you what was decided."), "success")
-    return _back(consultation)
+
+    return carry_out(lambda: services.subscribe(current_user, consultation),
+                     done=_("We will tell you what was decided."), then=_next(consultation), refused=refused)
 
 
 @bp.route("/c/<slug>/hear-back/stop", methods=["POST"])
@@ -59,7 +57,7 @@ def unsubscribe(slug):
     services.unsubscribe(current_user, consultation)
     db.session.commit()
     flash(_("We will not tell you about this consultation any more."), "success")
-    return _back(consultation)
+    return redirect(_next(consultation))
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
