@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from consult.commissioning import services
+from consult.commissioning import draft_runs, intentions, you_said_we_did
 from consult.commissioning.models import Intention, YouSaidWeDid
 from consult.consultations.lifecycle import publish_results
 from consult.extensions import db
@@ -23,16 +23,16 @@ def decided(app, commissioner):
     """P1 agreed (both localities), P2 top priority deferred with a rationale in three languages, P3..P5 drafts."""
     consultation = make_voted_consultation()
     year = make_planning_year(budgets={"health": "100000"})
-    services.run_draft(services.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
+    draft_runs.run_draft(draft_runs.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
     by_code = {i.priority_code: i for i in db.session.scalars(select(Intention))}
     with app.test_request_context():
         base = {"funding_route": "health", "lead_commissioner": "council", "service_change": "none"}
         p1 = by_code["P1"]
-        services.save_intention(p1, data={**base, "title": p1.title, "status": "agreed", "amount": "10000",
+        intentions.save_intention(p1, data={**base, "title": p1.title, "status": "agreed", "amount": "10000",
                                           "easy_read": {"en": "Help for carers, quickly"},
                                           "localities": [loc.id for loc in p1.localities]}, actor=commissioner)
         p2 = by_code["P2"]
-        services.save_intention(p2, data={**base, "title": p2.title, "status": "deferred", "amount": "20000",
+        intentions.save_intention(p2, data={**base, "title": p2.title, "status": "deferred", "amount": "20000",
                                           "localities": [consultation.localities[0].id],
                                           "rationale": {"en": "No provider can start this year.",
                                                         "cy": "Ni all unrhyw ddarparwr ddechrau eleni.",
@@ -117,9 +117,9 @@ def test_the_public_reads_only_what_was_published(client, commissioner, decided,
     year, consultation, by_code = decided
     publish_consultation(consultation)
     with app.test_request_context():
-        services.publish_you_said_we_did(consultation, actor=commissioner)
+        you_said_we_did.publish_you_said_we_did(consultation, actor=commissioner)
         p3 = by_code["P3"]
-        services.save_intention(p3, data={"title": {"en": "A secret new plan"}, "status": "proposed",
+        intentions.save_intention(p3, data={"title": {"en": "A secret new plan"}, "status": "proposed",
                                           "service_change": "none"}, actor=commissioner)
     db.session.commit()
     text = client.get(f"/c/{consultation.slug}/you-said-we-did").get_data(as_text=True)
@@ -130,7 +130,7 @@ def test_the_page_in_welsh_urdu_and_easy_read(client, commissioner, decided, app
     year, consultation, by_code = decided
     publish_consultation(consultation)
     with app.test_request_context():
-        services.publish_you_said_we_did(consultation, actor=commissioner)
+        you_said_we_did.publish_you_said_we_did(consultation, actor=commissioner)
     db.session.commit()
     url = f"/c/{consultation.slug}/you-said-we-did"
     welsh = client.get(url + "?lang=cy").get_data(as_text=True)
@@ -148,7 +148,7 @@ def test_the_page_for_one_locality(client, commissioner, decided, app):
     big, small = consultation.localities
     publish_consultation(consultation)
     with app.test_request_context():
-        services.publish_you_said_we_did(consultation, actor=commissioner)
+        you_said_we_did.publish_you_said_we_did(consultation, actor=commissioner)
     db.session.commit()
     url = f"/c/{consultation.slug}/you-said-we-did"
     whole = client.get(url).get_data(as_text=True)
@@ -168,7 +168,7 @@ def test_the_notice_is_sent_in_the_subscribers_language_by_a_real_worker(live_ap
     consultation = make_voted_consultation()
     consultation.title = {"en": "Day care", "cy": "Gofal dydd"}
     year = make_planning_year()
-    services.run_draft(services.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
+    draft_runs.run_draft(draft_runs.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
     p1 = db.session.scalar(select(Intention).where(Intention.priority_code == "P1"))
     p1.status = "proposed"
     welsh = make_user(preferred_locale="cy", email="cymraeg@example.org")
