@@ -79,7 +79,7 @@ def test_rerunning_updates_evidence_but_never_duplicates_or_overwrites_edits(app
         make_ballot(consultation, {"P5": 1, "P4": 2, "P3": 3, "P2": 4, "P1": 5}, group=carer, locality=small)
     make_results_snapshot(consultation)
     result = draft_runs.run_draft(draft_runs.start_draft_run(year, [consultation.id], "equal",
-                                                         actor=commissioner).id)
+                                                             actor=commissioner).id)
 
     assert db.session.scalar(select(func.count()).select_from(Intention)) == 5
     assert result["created"] == 0 and result["updated"] >= 1 and result["kept_edits"] == 1

@@ -29,15 +29,15 @@ def decided(app, commissioner):
         base = {"funding_route": "health", "lead_commissioner": "council", "service_change": "none"}
         p1 = by_code["P1"]
         intentions.save_intention(p1, data={**base, "title": p1.title, "status": "agreed", "amount": "10000",
-                                          "easy_read": {"en": "Help for carers, quickly"},
-                                          "localities": [loc.id for loc in p1.localities]}, actor=commissioner)
+                                            "easy_read": {"en": "Help for carers, quickly"},
+                                            "localities": [loc.id for loc in p1.localities]}, actor=commissioner)
         p2 = by_code["P2"]
         intentions.save_intention(p2, data={**base, "title": p2.title, "status": "deferred", "amount": "20000",
-                                          "localities": [consultation.localities[0].id],
-                                          "rationale": {"en": "No provider can start this year.",
-                                                        "cy": "Ni all unrhyw ddarparwr ddechrau eleni.",
-                                                        "ur": "اس سال کوئی فراہم کنندہ شروع نہیں کر سکتا۔"}},
-                                actor=commissioner)
+                                            "localities": [consultation.localities[0].id],
+                                            "rationale": {"en": "No provider can start this year.",
+                                                          "cy": "Ni all unrhyw ddarparwr ddechrau eleni.",
+                                                          "ur": "اس سال کوئی فراہم کنندہ شروع نہیں کر سکتا۔"}},
+                                  actor=commissioner)
     db.session.commit()
     return year, consultation, by_code
 
@@ -120,7 +120,7 @@ def test_the_public_reads_only_what_was_published(client, commissioner, decided,
         you_said_we_did.publish_you_said_we_did(consultation, actor=commissioner)
         p3 = by_code["P3"]
         intentions.save_intention(p3, data={"title": {"en": "A secret new plan"}, "status": "proposed",
-                                          "service_change": "none"}, actor=commissioner)
+                                            "service_change": "none"}, actor=commissioner)
     db.session.commit()
     text = client.get(f"/c/{consultation.slug}/you-said-we-did").get_data(as_text=True)
     assert "A secret new plan" not in text and "Proposed:" not in text
