@@ -161,6 +161,50 @@ def test_the_page_for_one_locality(client, commissioner, decided, app):
     assert client.get(f"{url}?locality=NOWHERE").status_code == 404
 
 
+def test_only_decisions_go_into_the_page_and_each_says_what_the_public_is_told(app, decided):
+    year, consultation, by_code = decided
+    with app.test_request_context():
+        content = you_said_we_did.build_you_said_we_did(consultation)
+    assert set(content["decisions"]) == {"P1", "P2"}  # P3..P5 are drafts
+    (p1,), (p2,) = content["decisions"]["P1"], content["decisions"]["P2"]
+    assert (p1["status"], p1["amount"], p1["departures"]) == ("agreed", "10000.00", [])
+    assert (p2["status"], p2["localities"], p2["year"]) == ("deferred", [consultation.localities[0].code], "2027/28")
+    assert [d["kind"] for d in p2["departures"]] == ["top_not_pursued"]
+    assert [p["code"] for p in content["priorities"]] == ["P1", "P2", "P3", "P4", "P5"]
+    assert content["scopes"]["all"]["ballots"] == 6 and content["n_priorities"] == 5
+
+
+def test_a_decision_not_pursued_shows_no_money(client, commissioner, decided, app):
+    year, consultation, by_code = decided
+    publish_consultation(consultation)
+    with app.test_request_context():
+        you_said_we_did.publish_you_said_we_did(consultation, actor=commissioner)
+    db.session.commit()
+    url = f"/c/{consultation.slug}/you-said-we-did"
+    text = client.get(url).get_data(as_text=True)
+    assert "£10,000" in text and "£20,000" not in text and text.count("Funding: Health") == 1
+    easy = client.get(url + "?easy=1").get_data(as_text=True)
+    assert "It will cost £10,000." in easy and "£20,000" not in easy
+
+
+def test_what_stops_publication_is_said_in_full(app, commissioner, decided):
+    year, consultation, by_code = decided
+    with app.test_request_context():
+        assert you_said_we_did.publication_problems(consultation) == [
+            "The consultation's results must be published first."]
+        publish_results(consultation)
+        assert you_said_we_did.publication_problems(consultation) == []
+        p2 = by_code["P2"]
+        p2.rationale = {}
+        assert you_said_we_did.publication_problems(consultation) == [
+            "Service P2 needs a rationale: Service P2 was ranked 2 of 5, a top priority, but the decision is: "
+            "deferred."]
+        for intention in by_code.values():
+            intention.status = "draft"
+        assert you_said_we_did.publication_problems(consultation) == [
+            "No decision has been made yet: every intention from this consultation is a draft."]
+
+
 def test_the_notice_is_sent_in_the_subscribers_language_by_a_real_worker(live_app, work_queue):
     from consult.mail.models import MailMessage
 
