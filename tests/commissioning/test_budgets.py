@@ -128,7 +128,8 @@ def test_the_summary_counts_agreed_money_and_shows_proposed_beside_it(ctx):
     assert (health["committed"], health["proposed"], health["remaining"]) == (Decimal("90"), Decimal("20"),
                                                                               Decimal("10"))
     assert (health["over"], health["over_with_proposed"]) == (False, True)
-    assert (social_care["committed"], social_care["over"]) == (Decimal("60"), True)
+    assert (social_care["committed"], social_care["proposed"], social_care["over"]) == (Decimal("60"), Decimal("0"),
+                                                                                        True)
     assert (aligned["budget"], aligned["committed"], aligned["over"]) == (None, Decimal("0"), False)
     assert (rows[None]["proposed"], rows[None]["budget"]) == (Decimal("5"), None)
 
