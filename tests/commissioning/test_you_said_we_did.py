@@ -174,16 +174,20 @@ def test_only_decisions_go_into_the_page_and_each_says_what_the_public_is_told(a
     assert content["scopes"]["all"]["ballots"] == 6 and content["n_priorities"] == 5
 
 
-def test_a_decision_not_pursued_shows_no_money(client, commissioner, decided, app):
-    year, consultation, by_code = decided
+def published_page(app, client, consultation) -> str:
+    """The public page once the results and then "you said, we did" are published."""
     publish_consultation(consultation)
     with app.test_request_context():
-        you_said_we_did.publish_you_said_we_did(consultation, actor=commissioner)
+        you_said_we_did.publish_you_said_we_did(consultation)
     db.session.commit()
-    url = f"/c/{consultation.slug}/you-said-we-did"
-    text = client.get(url).get_data(as_text=True)
+    return client.get(f"/c/{consultation.slug}/you-said-we-did").get_data(as_text=True)
+
+
+def test_a_decision_not_pursued_shows_no_money(client, decided, app):
+    year, consultation, by_code = decided
+    text = published_page(app, client, consultation)
     assert "£10,000" in text and "£20,000" not in text and text.count("Funding: Health") == 1
-    easy = client.get(url + "?easy=1").get_data(as_text=True)
+    easy = client.get(f"/c/{consultation.slug}/you-said-we-did?easy=1").get_data(as_text=True)
     assert "It will cost £10,000." in easy and "£20,000" not in easy
 
 
