@@ -177,7 +177,7 @@ def make_results_snapshot(consultation, *, resamples: int = 200):
 
 def make_planning_year(label: str = "2027/28", *, budgets: dict | None = None, pooled: dict | None = None):
     """A planning year (1 April to 31 March) with optional budgets by route and pooled contributions by partner."""
-    from consult.commissioning.services import save_planning_year, set_budgets
+    from consult.commissioning.budgets import save_planning_year, set_budgets
 
     year = save_planning_year(None, label=label, channel="cli")
     if budgets or pooled:

@@ -9,14 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from consult.accounts.services import find_user_by_email
-from consult.commissioning.services import (
-    latest_run,
-    run_draft,
-    save_planning_year,
-    set_budgets,
-    start_draft_run,
-    year_by_label,
-)
+from consult.commissioning.budgets import save_planning_year, set_budgets, year_by_label
+from consult.commissioning.draft_runs import latest_run, run_draft, start_draft_run
 from consult.consultations.services import get_by_slug
 from consult.voting.results import latest_snapshot
 

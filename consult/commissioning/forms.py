@@ -11,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DecimalField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
-from consult.commissioning.services import (
+from consult.commissioning.labels import (
     AREA_LABELS,
     CHANGE_LABELS,
     COMBINE_LABELS,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -20,11 +21,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from consult.accounts.models import User
+from consult.commissioning import departures
 from consult.consultations.models import Consultation
-from consult.core.models import UTCDateTime, utcnow
+from consult.core.models import StrEnumType, UTCDateTime, enum_validator, utcnow
 from consult.extensions import db
 from consult.localities.models import Locality
 
@@ -32,7 +34,64 @@ from consult.localities.models import Locality
 FUNDING_ROUTES = ("health", "social_care", "aligned", "pooled")
 #: The partners: the NHS body and the council. Either may lead an intention; both contribute to a pooled budget.
 PARTNERS = ("health", "council")
-STATUSES = ("draft", "proposed", "agreed", "contracted", "delivered", "deferred", "declined")
+
+
+class IntentionStatus(StrEnum):
+    """Where an intention is in its life; `next_statuses` says where it may go from here (MOVES below)."""
+
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    AGREED = "agreed"
+    CONTRACTED = "contracted"
+    DELIVERED = "delivered"
+    DEFERRED = "deferred"
+    DECLINED = "declined"
+
+    @property
+    def next_statuses(self) -> tuple[IntentionStatus, ...]:
+        return MOVES[self]
+
+    def can_become(self, status: IntentionStatus) -> bool:
+        """Staying put is always allowed; anything else must be one of the next statuses."""
+        return status is self or status in MOVES[self]
+
+    @property
+    def is_draft(self) -> bool:
+        return self is IntentionStatus.DRAFT
+
+    @property
+    def is_proposed(self) -> bool:
+        return self is IntentionStatus.PROPOSED
+
+    @property
+    def is_decided(self) -> bool:
+        """Anything but a draft: a decision the public may be told about."""
+        return self is not IntentionStatus.DRAFT
+
+    @property
+    def is_committed(self) -> bool:
+        """Agreed, contracted or delivered: money is committed (departures.COMMITTED)."""
+        return self.value in departures.COMMITTED
+
+    @property
+    def is_not_pursued(self) -> bool:
+        """Deferred or declined (departures.NOT_PURSUED)."""
+        return self.value in departures.NOT_PURSUED
+
+
+_S = IntentionStatus
+#: Where an intention may go next, in the order people are offered them. Deferring or declining is open until a
+#: contract exists.
+MOVES: dict[IntentionStatus, tuple[IntentionStatus, ...]] = {
+    _S.DRAFT: (_S.PROPOSED, _S.AGREED, _S.DEFERRED, _S.DECLINED),
+    _S.PROPOSED: (_S.DRAFT, _S.AGREED, _S.DEFERRED, _S.DECLINED),
+    _S.AGREED: (_S.PROPOSED, _S.CONTRACTED, _S.DEFERRED, _S.DECLINED),
+    _S.CONTRACTED: (_S.AGREED, _S.DELIVERED),
+    _S.DELIVERED: (_S.CONTRACTED,),
+    _S.DEFERRED: (_S.DRAFT, _S.PROPOSED, _S.AGREED, _S.DECLINED),
+    _S.DECLINED: (_S.DRAFT, _S.PROPOSED, _S.DEFERRED),
+}
+STATUSES = tuple(s.value for s in IntentionStatus)
 SERVICE_AREAS = ("older_people", "carers", "learning_disability", "mental_health", "physical_disability",
                  "children_families", "public_health", "other")
 #: What the intention does to services already there; replacing or decommissioning needs a Best Value check.
@@ -155,7 +214,8 @@ class Intention(db.Model):
     amount: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     funding_route: Mapped[str | None] = mapped_column(String(16))
     lead_commissioner: Mapped[str | None] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
+    status: Mapped[IntentionStatus] = mapped_column(StrEnumType(IntentionStatus), default=IntentionStatus.DRAFT,
+                                                    index=True)
     planned_start: Mapped[date | None] = mapped_column(Date)
     planned_end: Mapped[date | None] = mapped_column(Date)
     #: Why the decision departs from the consultation, per locale (shown publicly).
@@ -198,6 +258,12 @@ class Intention(db.Model):
         CheckConstraint("planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start",
                         name="ends_after_start"),
     )
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("status", IntentionStatus.DRAFT)
+        super().__init__(**kwargs)
+
+    _status_is_enum = validates("status")(enum_validator(IntentionStatus))
 
 
 class IntentionEvidence(db.Model):

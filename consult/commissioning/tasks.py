@@ -7,8 +7,8 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 
+from consult.commissioning.draft_runs import run_draft
 from consult.commissioning.models import DraftRun
-from consult.commissioning.services import run_draft
 from consult.extensions import db
 from consult.jobs.registry import task
 

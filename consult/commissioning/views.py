@@ -1,11 +1,26 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from consult.commissioning import services
+from consult.commissioning import labels
+from consult.commissioning.budgets import budget_summary, planning_years, save_planning_year, set_budgets
+from consult.commissioning.common import CommissioningError
+from consult.commissioning.draft_runs import eligible_consultations, latest_run, start_draft_run
 from consult.commissioning.forms import BudgetForm, DraftForm, IntentionForm, PlanningYearForm
-from consult.commissioning.models import Intention, PlanningYear
+from consult.commissioning.intentions import (
+    departures_for,
+    describe_departure,
+    evidence_table,
+    intention_history,
+    intentions_for,
+    judgement,
+    save_intention,
+    titles_for,
+    unexplained_departures,
+    year_warnings,
+)
+from consult.commissioning.models import PARTNERS, Intention, IntentionStatus, PlanningYear
 from consult.commissioning.permissions import (
     can_decide_commissioning,
     can_publish_you_said_we_did,
@@ -13,16 +28,27 @@ from consult.commissioning.permissions import (
     can_view_intention_audit,
     can_view_you_said_we_did,
 )
+from consult.commissioning.you_said_we_did import (
+    build_you_said_we_did,
+    publication_problems,
+    publish_you_said_we_did,
+    published_feedback,
+    you_said_we_did_items,
+)
 from consult.consultations.models import Consultation
 from consult.consultations.services import get_by_slug
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import tr
-from consult.core.web import form_error
+from consult.core.web import carry_out, form_error, form_page, save_form
 from consult.extensions import db
 from consult.jobs import queue
+from consult.jobs.web import started
 from consult.localities.services import localities as all_localities
 
 bp = Blueprint("commissioning", __name__)
+
+#: The routes with a budget of their own; the pooled budget is made of the partners' contributions.
+OWN_ROUTES = ("health", "social_care", "aligned")
 
 
 def _require(allowed: bool) -> None:
@@ -30,25 +56,28 @@ def _require(allowed: bool) -> None:
         abort(403)
 
 
-def _labels() -> dict:
-    """Label tables for templates (translated when rendered)."""
-    return {"status": services.STATUS_LABELS, "route": services.ROUTE_LABELS, "partner": services.PARTNER_LABELS,
-            "area": services.AREA_LABELS, "change": services.CHANGE_LABELS, "relative": services.RELATIVE_LABELS,
-            "judgement": services.JUDGEMENT_LABELS, "combine": services.COMBINE_LABELS,
-            "field": services.FIELD_LABELS}
+def _year_to_change(year_id: int) -> PlanningYear:
+    """The planning year a commissioner is about to change: 403 for anyone else, 404 if there is none."""
+    _require(can_decide_commissioning(current_user))
+    return db.get_or_404(PlanningYear, year_id)
 
 
-def _render(template: str, status: int = 200, **context):
-    context.setdefault("describe", services.describe_departure)
-    return render_template(template, labels=_labels(), pounds=services.pounds, **context), status
+@bp.context_processor
+def _page_helpers() -> dict:
+    """Label tables (translated when rendered), money and departures as sentences, for every commissioning page."""
+    return {"labels": {"status": labels.STATUS_LABELS, "route": labels.ROUTE_LABELS,
+                       "partner": labels.PARTNER_LABELS, "area": labels.AREA_LABELS, "change": labels.CHANGE_LABELS,
+                       "relative": labels.RELATIVE_LABELS, "judgement": labels.JUDGEMENT_LABELS,
+                       "combine": labels.COMBINE_LABELS, "field": labels.FIELD_LABELS},
+            "pounds": labels.pounds, "describe": describe_departure, "intention_status": IntentionStatus}
 
 
 @bp.route("/commissioning")
 @login_required
 def index():
     _require(can_view_commissioning(current_user))
-    return _render("commissioning/index.html", years=services.planning_years(),
-                   can_decide=can_decide_commissioning(current_user))
+    return render_template("commissioning/index.html", years=planning_years(),
+                           can_decide=can_decide_commissioning(current_user))
 
 
 @bp.route("/commissioning/years/new", methods=["GET", "POST"], defaults={"year_id": None})
@@ -59,21 +88,17 @@ def edit_year(year_id):
     year = db.get_or_404(PlanningYear, year_id) if year_id else None
     form = PlanningYearForm(obj=year)
     if form.validate_on_submit():
-        try:
-            year = services.save_planning_year(year, label=form.label.data, starts_on=form.starts_on.data,
-                                               ends_on=form.ends_on.data, actor=current_user)
-        except services.CommissioningError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Planning year saved."), "success")
-            return redirect(url_for("commissioning.year", year_id=year.id))
-    return _render("commissioning/year_form.html", 400 if form.errors else 200, form=form, year=year)
+        done = save_form(form, lambda: save_planning_year(
+            year, label=form.label.data, starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+            actor=current_user), done=_("Planning year saved."),
+            then=lambda saved: url_for("commissioning.year", year_id=saved.id))
+        if done:
+            return done
+    return form_page("commissioning/year_form.html", form, year=year)
 
 
 def _run_state(year: PlanningYear) -> dict | None:
-    run = services.latest_run(year)
+    run = latest_run(year)
     if run is None:
         return None
     job = queue.latest_draft(run)
@@ -86,78 +111,66 @@ def _run_state(year: PlanningYear) -> dict | None:
 def year(year_id):
     _require(can_view_commissioning(current_user))
     planning_year = db.get_or_404(PlanningYear, year_id)
-    intentions = services.intentions_for(planning_year)
     groups: dict = {}
-    for intention in intentions:
+    for intention in intentions_for(planning_year):
         groups.setdefault(intention.consultation, []).append(intention)
-    return _render("commissioning/year.html", year=planning_year, groups=groups,
-                   budgets=services.budget_summary(planning_year), state=_run_state(planning_year),
-                   needs_rationale={i.id for i in services.year_warnings(planning_year)},
-                   can_decide=can_decide_commissioning(current_user))
+    return render_template("commissioning/year.html", year=planning_year, groups=groups,
+                           budgets=budget_summary(planning_year), state=_run_state(planning_year),
+                           needs_rationale={i.id for i in year_warnings(planning_year)},
+                           can_decide=can_decide_commissioning(current_user))
 
 
 @bp.route("/commissioning/years/<int:year_id>/budgets", methods=["GET", "POST"])
 @login_required
 def budgets(year_id):
-    _require(can_decide_commissioning(current_user))
-    planning_year = db.get_or_404(PlanningYear, year_id)
+    planning_year = _year_to_change(year_id)
     form = BudgetForm()
     if not form.is_submitted():
-        for route in ("health", "social_care", "aligned"):
+        for route in OWN_ROUTES:
             budget = planning_year.budget(route)
             form[f"amount_{route}"].data = budget.amount if budget else None
         pooled = planning_year.budget("pooled")
         for contribution in (pooled.contributions if pooled else []):
             form[f"pooled_{contribution.partner}"].data = contribution.amount
     if form.validate_on_submit():
-        try:
-            services.set_budgets(planning_year, amounts={r: form[f"amount_{r}"].data
-                                                         for r in ("health", "social_care", "aligned")},
-                                 contributions={p: form[f"pooled_{p}"].data for p in ("health", "council")},
-                                 actor=current_user)
-        except services.CommissioningError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Budgets saved."), "success")
-            return redirect(url_for("commissioning.year", year_id=planning_year.id))
-    return _render("commissioning/budgets.html", 400 if form.errors else 200, form=form, year=planning_year)
+        done = save_form(form, lambda: set_budgets(
+            planning_year, amounts={r: form[f"amount_{r}"].data for r in OWN_ROUTES},
+            contributions={p: form[f"pooled_{p}"].data for p in PARTNERS}, actor=current_user),
+            done=_("Budgets saved."), then=url_for("commissioning.year", year_id=planning_year.id))
+        if done:
+            return done
+    return form_page("commissioning/budgets.html", form, year=planning_year)
 
 
 @bp.route("/commissioning/years/<int:year_id>/draft", methods=["GET", "POST"])
 @login_required
 def draft(year_id):
-    _require(can_decide_commissioning(current_user))
-    planning_year = db.get_or_404(PlanningYear, year_id)
-    eligible = services.eligible_consultations()
+    planning_year = _year_to_change(year_id)
+    eligible = eligible_consultations()
     form = DraftForm()
     form.consultations.choices = [(c.id, f"{tr(c.title)} ({c.slug})") for c in eligible]
     if form.validate_on_submit():
         try:
-            run = services.start_draft_run(planning_year, form.consultations.data, form.combine.data,
-                                           actor=current_user)
-        except services.CommissioningError as exc:
+            run = start_draft_run(planning_year, form.consultations.data, form.combine.data,
+                                             actor=current_user)
+        except CommissioningError as exc:
             db.session.rollback()
             form_error(form, exc.field, str(exc))
         else:
-            queue.submit_draft(run, actor=current_user)
-            if queue.commit_and_dispatch():
-                flash(_("Drafting has started. The intentions appear below when it finishes."), "success")
-            else:
-                flash(_("The job service is not available just now. Drafting will start when it is back."),
-                      "warning")
-            return redirect(url_for("commissioning.year", year_id=planning_year.id, _anchor="last-run"))
-    return _render("commissioning/draft.html", 400 if form.errors else 200, form=form, year=planning_year,
-                   eligible=eligible)
+            return started(queue.submit_draft(run, actor=current_user),
+                           started=_("Drafting has started. The intentions appear below when it finishes."),
+                           waiting=_("The job service is not available just now. Drafting will start when it is "
+                                     "back."),
+                           then=url_for("commissioning.year", year_id=planning_year.id, _anchor="last-run"))
+    return form_page("commissioning/draft.html", form, year=planning_year, eligible=eligible)
 
 
 def _intention_form(intention: Intention | None) -> IntentionForm:
     form = IntentionForm.build()
     form.localities.choices = [(loc.id, f"{tr(loc.name)} ({loc.code})") for loc in all_localities()]
-    current = intention.status if intention is not None else "draft"
-    allowed = (current, *services.TRANSITIONS[current])
-    form.status.choices = [(s, label) for s, label in services.STATUS_LABELS.items() if s in allowed]
+    current = intention.status if intention is not None else IntentionStatus.DRAFT
+    allowed = (current, *current.next_statuses)
+    form.status.choices = [(s, label) for s, label in labels.STATUS_LABELS.items() if s in allowed]
     if not form.is_submitted():
         form.status.data = current
         if intention is not None:
@@ -195,19 +208,15 @@ def edit_intention(year_id, intention_id):
     planning_year = intention.planning_year if intention is not None else db.get_or_404(PlanningYear, year_id)
     form = _intention_form(intention)
     if form.validate_on_submit():
-        try:
-            saved = services.save_intention(intention, planning_year, data=_form_data(form), actor=current_user)
-        except services.CommissioningError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Intention saved."), "success")
-            return redirect(url_for("commissioning.intention", intention_id=saved.id))
-    found = services.departures_for(intention) if intention is not None else []
-    return _render("commissioning/intention_form.html", 400 if form.errors else 200, form=form,
-                   intention=intention, year=planning_year, departures=found,
-                   titles=services.titles_for(intention) if intention is not None else {})
+        done = save_form(form, lambda: save_intention(intention, planning_year, data=_form_data(form),
+                                                                 actor=current_user),
+                         done=_("Intention saved."),
+                         then=lambda saved: url_for("commissioning.intention", intention_id=saved.id))
+        if done:
+            return done
+    found = departures_for(intention) if intention is not None else []
+    return form_page("commissioning/intention_form.html", form, intention=intention, year=planning_year,
+                     departures=found, titles=titles_for(intention) if intention is not None else {})
 
 
 @bp.route("/commissioning/intentions/<int:intention_id>")
@@ -215,20 +224,20 @@ def edit_intention(year_id, intention_id):
 def intention(intention_id):
     _require(can_view_commissioning(current_user))
     item = db.get_or_404(Intention, intention_id)
-    found = services.departures_for(item)
-    unexplained = {d.kind for d in services.unexplained_departures(item)}
-    history = services.intention_history(item) if can_view_intention_audit(current_user) else None
-    evidence = sorted(item.evidence, key=lambda e: ({"combined": 0, "all": 1}.get(e.scope, 2), e.scope))
-    taking_part = sorted((gw.stakeholder_group for gw in (item.consultation.group_weights if item.consultation
-                                                          else [])), key=lambda g: (g.position, g.code))
-    group_names = {g.code: g.name for g in taking_part}
-    present = {code for e in evidence for code in e.by_group}
-    group_order = [g.code for g in taking_part if g.code in present] + sorted(present - set(group_names))
-    locality_names = {loc.code: loc.name for loc in all_localities()}
-    return _render("commissioning/intention.html", intention=item, departures=found, unexplained=unexplained,
-                   titles=services.titles_for(item), history=history,
-                   evidence=evidence, group_names=group_names, group_order=group_order, locality_names=locality_names,
-                   judgement=services.judgement(item), can_decide=can_decide_commissioning(current_user))
+    history = intention_history(item) if can_view_intention_audit(current_user) else None
+    return render_template("commissioning/intention.html", intention=item, departures=departures_for(item),
+                           unexplained={d.kind for d in unexplained_departures(item)},
+                           titles=titles_for(item), history=history, **evidence_table(item),
+                           locality_names={loc.code: loc.name for loc in all_localities()},
+                           judgement=judgement(item), can_decide=can_decide_commissioning(current_user))
+
+
+def _publish(consultation: Consultation) -> int:
+    """Publish "you said, we did" and send the news to whoever asked to hear back; how many they are."""
+    _feedback, queued = publish_you_said_we_did(consultation, actor=current_user)
+    if queued:
+        queue.submit_notices(consultation, actor=current_user)
+    return queued
 
 
 @bp.route("/commissioning/consultations/<int:consultation_id>/you-said-we-did", methods=["GET", "POST"])
@@ -237,32 +246,29 @@ def publish(consultation_id):
     _require(can_decide_commissioning(current_user))
     consultation = db.get_or_404(Consultation, consultation_id)
     confirm = ConfirmForm()
-    content = services.build_you_said_we_did(consultation)
-    error, status = None, 200
-    if request.method == "POST":
-        if not confirm.validate_on_submit():
-            abort(400)
-        if not can_publish_you_said_we_did(current_user, consultation):
-            error, status = _("The consultation's results must be published first."), 409
-        else:
-            try:
-                _feedback, queued = services.publish_you_said_we_did(consultation, actor=current_user)
-            except services.CommissioningError as exc:
-                db.session.rollback()
-                error, status = str(exc), 409
-            else:
-                if queued:
-                    queue.submit_notices(consultation, actor=current_user)
-                queue.commit_and_dispatch()
-                flash(ngettext("\"You said, we did\" is published. %(num)s person who asked to hear back will be told.",
-                               "\"You said, we did\" is published. %(num)s people who asked to hear back will be "
-                               "told.", queued), "success")
-                return redirect(url_for("commissioning.you_said_we_did", slug=consultation.slug))
-    return _render("commissioning/publish.html", status, consultation=consultation, confirm=confirm, error=error,
-                   problems=services.publication_problems(consultation),
-                   feedback=services.published_feedback(consultation),
-                   content=content, scope=content.get("scopes", {}).get("all"), locality=None, easy=False,
-                   items=services.you_said_we_did_items(content), ordinal=_ordinal)
+
+    def page(error: str | None = None, status: int = 200):
+        content = build_you_said_we_did(consultation)
+        return render_template(
+            "commissioning/publish.html", consultation=consultation, confirm=confirm, error=error,
+            problems=publication_problems(consultation),
+            feedback=published_feedback(consultation), content=content,
+            scope=content.get("scopes", {}).get("all"), locality=None, easy=False,
+            items=you_said_we_did_items(content), ordinal=_ordinal), status
+
+    if request.method != "POST":
+        return page()
+    if not confirm.validate_on_submit():
+        abort(400)
+    if not can_publish_you_said_we_did(current_user, consultation):
+        return page(_("The consultation's results must be published first."), 409)
+    return carry_out(lambda: _publish(consultation),
+                     done=lambda queued: ngettext(
+                         "\"You said, we did\" is published. %(num)s person who asked to hear back will be told.",
+                         "\"You said, we did\" is published. %(num)s people who asked to hear back will be told.",
+                         queued),
+                     then=url_for("commissioning.you_said_we_did", slug=consultation.slug),
+                     refused=lambda exc: page(str(exc), 409), commit=queue.commit_and_dispatch)
 
 
 def _ordinal(rank, total) -> str:
@@ -274,8 +280,8 @@ def you_said_we_did(slug):
     consultation = get_by_slug(slug)
     if consultation is None or not can_view_you_said_we_did(consultation):
         abort(404)
-    feedback = services.published_feedback(consultation)
-    content = feedback.content if feedback is not None else services.build_you_said_we_did(consultation)
+    feedback = published_feedback(consultation)
+    content = feedback.content if feedback is not None else build_you_said_we_did(consultation)
     if feedback is None:
         content = {**content, "decisions": {}}  # only what commissioners have published is public
     locality = request.args.get("locality") or None
@@ -283,8 +289,8 @@ def you_said_we_did(slug):
             loc["code"] for loc in content.get("localities", [])}:
         abort(404)
     easy = request.args.get("easy") == "1"
-    return _render("commissioning/you_said_we_did.html", consultation=consultation, content=content,
-                   feedback=feedback, locality=locality, easy=easy,
-                   scope=content.get("scopes", {}).get(locality or "all"),
-                   items=services.you_said_we_did_items(content, locality),
-                   default_locale=current_app.config["BABEL_DEFAULT_LOCALE"], ordinal=_ordinal)
+    return render_template("commissioning/you_said_we_did.html", consultation=consultation, content=content,
+                           feedback=feedback, locality=locality, easy=easy,
+                           scope=content.get("scopes", {}).get(locality or "all"),
+                           items=you_said_we_did_items(content, locality),
+                           default_locale=current_app.config["BABEL_DEFAULT_LOCALE"], ordinal=_ordinal)

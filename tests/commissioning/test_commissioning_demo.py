@@ -4,9 +4,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from consult.commissioning.budgets import year_by_label
 from consult.commissioning.demo import load_commissioning_demo
 from consult.commissioning.models import DraftRun, Intention
-from consult.commissioning.services import year_by_label
 from consult.consultations.services import get_by_slug
 from consult.demo import load_demo
 from consult.extensions import db

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from consult.commissioning import services
+from consult.commissioning import draft_runs, intentions
+from consult.commissioning.common import CommissioningError
 from consult.commissioning.models import DraftRun, Intention, IntentionEvidence
 from consult.core.models import AuditEvent
 from consult.extensions import db
@@ -36,8 +37,8 @@ def test_a_run_drafts_one_intention_per_priority_with_its_evidence(app):
     commissioner = make_user(role="commissioner")
     consultation, (big, small), (carer, gp) = closed_vote()
     year = make_planning_year()
-    run = services.start_draft_run(year, [consultation.id], "population", actor=commissioner)
-    result = services.run_draft(run.id)
+    run = draft_runs.start_draft_run(year, [consultation.id], "population", actor=commissioner)
+    result = draft_runs.run_draft(run.id)
     assert result["created"] == 5 and result["updated"] == 0
     assert db.session.get(DraftRun, run.id).combine == "population"  # the choice is recorded on the run
 
@@ -64,11 +65,11 @@ def test_rerunning_updates_evidence_but_never_duplicates_or_overwrites_edits(app
     commissioner = make_user(role="commissioner")
     consultation, (big, small), (carer, gp) = closed_vote()
     year = make_planning_year()
-    services.run_draft(services.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
+    draft_runs.run_draft(draft_runs.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
     p5 = intention(year, consultation, "P5")
     data = {"title": {"en": "Carers' night service, as the board wrote it"}, "status": "draft",
             "localities": [small.id], "amount": "", "service_change": "none"}
-    services.save_intention(p5, data=data, actor=commissioner)
+    intentions.save_intention(p5, data=data, actor=commissioner)
     assert set(p5.edited_fields) >= {"title", "localities", "amount"}
     small_scope = f"locality:{small.code}"
     assert {e.scope: e.rank for e in p5.evidence}[small_scope] == 5
@@ -77,8 +78,8 @@ def test_rerunning_updates_evidence_but_never_duplicates_or_overwrites_edits(app
     for _ in range(6):
         make_ballot(consultation, {"P5": 1, "P4": 2, "P3": 3, "P2": 4, "P1": 5}, group=carer, locality=small)
     make_results_snapshot(consultation)
-    result = services.run_draft(services.start_draft_run(year, [consultation.id], "equal",
-                                                         actor=commissioner).id)
+    result = draft_runs.run_draft(draft_runs.start_draft_run(year, [consultation.id], "equal",
+                                                             actor=commissioner).id)
 
     assert db.session.scalar(select(func.count()).select_from(Intention)) == 5
     assert result["created"] == 0 and result["updated"] >= 1 and result["kept_edits"] == 1
@@ -102,8 +103,8 @@ def test_a_run_needs_closed_consultations_with_results(app, case):
                                      snapshot=case != "no_snapshot")
     year = make_planning_year()
     ids = [] if case == "nothing" else [consultation.id]
-    with app.test_request_context(), pytest.raises(services.CommissioningError) as refused:
-        services.start_draft_run(year, ids, "loudest" if case == "bad_combine" else "equal")
+    with app.test_request_context(), pytest.raises(CommissioningError) as refused:
+        draft_runs.start_draft_run(year, ids, "loudest" if case == "bad_combine" else "equal")
     assert refused.value.field in ("consultations", "combine")
     assert db.session.scalar(select(func.count()).select_from(DraftRun)) == 0
 

@@ -3,7 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from consult.commissioning import services
+from consult.commissioning import draft_runs, intentions
+from consult.commissioning.common import CommissioningError
 from consult.commissioning.models import Budget, Intention, PlanningYear
 from consult.core.models import AuditEvent
 from consult.extensions import db
@@ -24,7 +25,7 @@ def drafted(app, commissioner):
     consultation = make_voted_consultation()
     year = make_planning_year(budgets={"health": "50000", "social_care": "30000"},
                               pooled={"health": "20000", "council": "10000"})
-    services.run_draft(services.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
+    draft_runs.run_draft(draft_runs.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
     db.session.commit()
     by_code = {i.priority_code: i for i in db.session.scalars(select(Intention))}
     return year, consultation, by_code
@@ -176,7 +177,7 @@ def test_a_change_elsewhere_can_create_a_departure_that_then_needs_a_rationale(a
         p1, status="declined", rationale_en="Another service now covers this.")).status_code == 302
     db.session.expire_all()
     with app.test_request_context():
-        assert [i.priority_code for i in services.year_warnings(year)] == ["P2"]
+        assert [i.priority_code for i in intentions.year_warnings(year)] == ["P2"]
     page = client.get(f"/commissioning/years/{year.id}").get_data(as_text=True)
     assert "Needs a rationale" in page
     response = client.post(f"/commissioning/consultations/{consultation.id}/you-said-we-did")
@@ -218,11 +219,11 @@ def test_status_moves_follow_the_lifecycle(app, commissioner, drafted):
             "service_change": "none", "localities": []}
     with app.test_request_context():
         for status in ("proposed", "agreed", "contracted", "delivered"):
-            services.save_intention(p1, data={**base, "status": status}, actor=commissioner)
-        with pytest.raises(services.CommissioningError, match="cannot become draft"):
-            services.save_intention(p1, data={**base, "status": "draft"}, actor=commissioner)
-        with pytest.raises(services.CommissioningError, match="cannot become declined"):
-            services.save_intention(p1, data={**base, "status": "declined"}, actor=commissioner)
+            intentions.save_intention(p1, data={**base, "status": status}, actor=commissioner)
+        with pytest.raises(CommissioningError, match="cannot become draft"):
+            intentions.save_intention(p1, data={**base, "status": "draft"}, actor=commissioner)
+        with pytest.raises(CommissioningError, match="cannot become declined"):
+            intentions.save_intention(p1, data={**base, "status": "declined"}, actor=commissioner)
 
 
 def test_best_value_judgement_is_shown_for_a_replacement(client, commissioner, drafted):

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from consult.commissioning import services
+from consult.commissioning import draft_runs, intentions, you_said_we_did
 from consult.commissioning.models import Intention, YouSaidWeDid
 from consult.consultations.lifecycle import publish_results
 from consult.extensions import db
@@ -23,21 +23,21 @@ def decided(app, commissioner):
     """P1 agreed (both localities), P2 top priority deferred with a rationale in three languages, P3..P5 drafts."""
     consultation = make_voted_consultation()
     year = make_planning_year(budgets={"health": "100000"})
-    services.run_draft(services.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
+    draft_runs.run_draft(draft_runs.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
     by_code = {i.priority_code: i for i in db.session.scalars(select(Intention))}
     with app.test_request_context():
         base = {"funding_route": "health", "lead_commissioner": "council", "service_change": "none"}
         p1 = by_code["P1"]
-        services.save_intention(p1, data={**base, "title": p1.title, "status": "agreed", "amount": "10000",
-                                          "easy_read": {"en": "Help for carers, quickly"},
-                                          "localities": [loc.id for loc in p1.localities]}, actor=commissioner)
+        intentions.save_intention(p1, data={**base, "title": p1.title, "status": "agreed", "amount": "10000",
+                                            "easy_read": {"en": "Help for carers, quickly"},
+                                            "localities": [loc.id for loc in p1.localities]}, actor=commissioner)
         p2 = by_code["P2"]
-        services.save_intention(p2, data={**base, "title": p2.title, "status": "deferred", "amount": "20000",
-                                          "localities": [consultation.localities[0].id],
-                                          "rationale": {"en": "No provider can start this year.",
-                                                        "cy": "Ni all unrhyw ddarparwr ddechrau eleni.",
-                                                        "ur": "اس سال کوئی فراہم کنندہ شروع نہیں کر سکتا۔"}},
-                                actor=commissioner)
+        intentions.save_intention(p2, data={**base, "title": p2.title, "status": "deferred", "amount": "20000",
+                                            "localities": [consultation.localities[0].id],
+                                            "rationale": {"en": "No provider can start this year.",
+                                                          "cy": "Ni all unrhyw ddarparwr ddechrau eleni.",
+                                                          "ur": "اس سال کوئی فراہم کنندہ شروع نہیں کر سکتا۔"}},
+                                  actor=commissioner)
     db.session.commit()
     return year, consultation, by_code
 
@@ -117,10 +117,10 @@ def test_the_public_reads_only_what_was_published(client, commissioner, decided,
     year, consultation, by_code = decided
     publish_consultation(consultation)
     with app.test_request_context():
-        services.publish_you_said_we_did(consultation, actor=commissioner)
+        you_said_we_did.publish_you_said_we_did(consultation, actor=commissioner)
         p3 = by_code["P3"]
-        services.save_intention(p3, data={"title": {"en": "A secret new plan"}, "status": "proposed",
-                                          "service_change": "none"}, actor=commissioner)
+        intentions.save_intention(p3, data={"title": {"en": "A secret new plan"}, "status": "proposed",
+                                            "service_change": "none"}, actor=commissioner)
     db.session.commit()
     text = client.get(f"/c/{consultation.slug}/you-said-we-did").get_data(as_text=True)
     assert "A secret new plan" not in text and "Proposed:" not in text
@@ -130,7 +130,7 @@ def test_the_page_in_welsh_urdu_and_easy_read(client, commissioner, decided, app
     year, consultation, by_code = decided
     publish_consultation(consultation)
     with app.test_request_context():
-        services.publish_you_said_we_did(consultation, actor=commissioner)
+        you_said_we_did.publish_you_said_we_did(consultation, actor=commissioner)
     db.session.commit()
     url = f"/c/{consultation.slug}/you-said-we-did"
     welsh = client.get(url + "?lang=cy").get_data(as_text=True)
@@ -148,7 +148,7 @@ def test_the_page_for_one_locality(client, commissioner, decided, app):
     big, small = consultation.localities
     publish_consultation(consultation)
     with app.test_request_context():
-        services.publish_you_said_we_did(consultation, actor=commissioner)
+        you_said_we_did.publish_you_said_we_did(consultation, actor=commissioner)
     db.session.commit()
     url = f"/c/{consultation.slug}/you-said-we-did"
     whole = client.get(url).get_data(as_text=True)
@@ -161,6 +161,54 @@ def test_the_page_for_one_locality(client, commissioner, decided, app):
     assert client.get(f"{url}?locality=NOWHERE").status_code == 404
 
 
+def test_only_decisions_go_into_the_page_and_each_says_what_the_public_is_told(app, decided):
+    year, consultation, by_code = decided
+    with app.test_request_context():
+        content = you_said_we_did.build_you_said_we_did(consultation)
+    assert set(content["decisions"]) == {"P1", "P2"}  # P3..P5 are drafts
+    (p1,), (p2,) = content["decisions"]["P1"], content["decisions"]["P2"]
+    assert (p1["status"], p1["amount"], p1["departures"]) == ("agreed", "10000.00", [])
+    assert (p2["status"], p2["localities"], p2["year"]) == ("deferred", [consultation.localities[0].code], "2027/28")
+    assert [d["kind"] for d in p2["departures"]] == ["top_not_pursued"]
+    assert [p["code"] for p in content["priorities"]] == ["P1", "P2", "P3", "P4", "P5"]
+    assert content["scopes"]["all"]["ballots"] == 6 and content["n_priorities"] == 5
+
+
+def published_page(app, client, consultation) -> str:
+    """The public page once the results and then "you said, we did" are published."""
+    publish_consultation(consultation)
+    with app.test_request_context():
+        you_said_we_did.publish_you_said_we_did(consultation)
+    db.session.commit()
+    return client.get(f"/c/{consultation.slug}/you-said-we-did").get_data(as_text=True)
+
+
+def test_a_decision_not_pursued_shows_no_money(client, decided, app):
+    year, consultation, by_code = decided
+    text = published_page(app, client, consultation)
+    assert "£10,000" in text and "£20,000" not in text and text.count("Funding: Health") == 1
+    easy = client.get(f"/c/{consultation.slug}/you-said-we-did?easy=1").get_data(as_text=True)
+    assert "It will cost £10,000." in easy and "£20,000" not in easy
+
+
+def test_what_stops_publication_is_said_in_full(app, commissioner, decided):
+    year, consultation, by_code = decided
+    with app.test_request_context():
+        assert you_said_we_did.publication_problems(consultation) == [
+            "The consultation's results must be published first."]
+        publish_results(consultation)
+        assert you_said_we_did.publication_problems(consultation) == []
+        p2 = by_code["P2"]
+        p2.rationale = {}
+        assert you_said_we_did.publication_problems(consultation) == [
+            "Service P2 needs a rationale: Service P2 was ranked 2 of 5, a top priority, but the decision is: "
+            "deferred."]
+        for intention in by_code.values():
+            intention.status = "draft"
+        assert you_said_we_did.publication_problems(consultation) == [
+            "No decision has been made yet: every intention from this consultation is a draft."]
+
+
 def test_the_notice_is_sent_in_the_subscribers_language_by_a_real_worker(live_app, work_queue):
     from consult.mail.models import MailMessage
 
@@ -168,7 +216,7 @@ def test_the_notice_is_sent_in_the_subscribers_language_by_a_real_worker(live_ap
     consultation = make_voted_consultation()
     consultation.title = {"en": "Day care", "cy": "Gofal dydd"}
     year = make_planning_year()
-    services.run_draft(services.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
+    draft_runs.run_draft(draft_runs.start_draft_run(year, [consultation.id], "equal", actor=commissioner).id)
     p1 = db.session.scalar(select(Intention).where(Intention.priority_code == "P1"))
     p1.status = "proposed"
     welsh = make_user(preferred_locale="cy", email="cymraeg@example.org")
