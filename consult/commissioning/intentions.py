@@ -250,7 +250,7 @@ def check_rationale(intention: Intention | None, status: IntentionStatus, ration
         raise CommissioningError(
             _("Give a rationale in %(language)s: this decision departs from what the consultation said. "
               "%(reasons)s", language=locale_name(locale), reasons=reasons), f"rationale_{locale}")
-    return [d.kind for d in found] if rationale else []
+    return [d.kind for d in found]
 
 
 def check_year(intention: Intention | None, year: PlanningYear | None) -> None:

@@ -31,6 +31,10 @@ class JobStatus(StrEnum):
     def is_failed(self) -> bool:
         return self is JobStatus.FAILED
 
+    @property
+    def is_running(self) -> bool:
+        return self is JobStatus.RUNNING
+
 
 class JobRecord(db.Model):
     __tablename__ = "job_records"

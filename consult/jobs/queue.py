@@ -237,7 +237,7 @@ class Progress:
 
 def read_progress(record: JobRecord) -> tuple[int, str | None]:
     """The best-known progress of a job: live from Redis while it runs, else from its record."""
-    if record.status == "running":
+    if record.status.is_running:
         try:
             live = connection().hgetall(PROGRESS_KEY.format(record.id))
         except UNAVAILABLE:
