@@ -304,7 +304,7 @@ def report_command(slug: str, output_format: str, output: str, locale: str | Non
     output_format = output_format.lower()
     with force_locale(locale):
         try:
-            snapshot = latest_report(consultation) if consultation.status == "published" else None
+            snapshot = latest_report(consultation) if consultation.status.is_published else None
             if snapshot is None:
                 build_report(consultation.id, locale=locale, margin=margin, formats=(), channel="cli")
                 snapshot = latest_report(consultation)

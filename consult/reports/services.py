@@ -84,9 +84,9 @@ def latest_report(consultation: Consultation) -> ReportSnapshot | None:
 
 def check_can_build(consultation: Consultation) -> None:
     """A report describes responses: not before opening; and a published report is never rebuilt."""
-    if consultation.status == "draft":
+    if consultation.status.is_draft:
         raise ReportError(_("A report can be built once the consultation is open."), "status")
-    if consultation.status == "published" and latest_report(consultation) is not None:
+    if consultation.status.is_published and latest_report(consultation) is not None:
         raise ReportError(_("The report was published with the results and cannot be rebuilt."), "status")
 
 

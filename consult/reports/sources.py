@@ -186,7 +186,7 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
                                  .order_by(ResultsSnapshot.computed_at.desc(), ResultsSnapshot.id.desc()).limit(1))
 
     snapshot = latest()
-    if consultation.status != "published":
+    if not consultation.status.is_published:
         count, changed = db.session.execute(select(func.count(), func.max(Ballot.updated_at))
                                             .where(Ballot.consultation_id == consultation.id)).one()
         if changed is not None and changed.tzinfo is None:  # SQLite forgets the zone of an aggregate

@@ -45,13 +45,13 @@ def _job_state(consultation: Consultation) -> dict | None:
     if record is None:
         return None
     percent, _message = queue.read_progress(record)
-    texts = {JobStatus.PENDING.value: _("Waiting for the job service to start the report."),
-             JobStatus.QUEUED.value: _("Waiting to start building the report."),
-             JobStatus.RUNNING.value: _("Building the report: %(percent)s%% done.", percent=percent),
-             JobStatus.FINISHED.value: _("The report is ready."),
-             JobStatus.FAILED.value: _("The report could not be built.")}
-    return {"record": record, "status": record.status, "progress": percent, "done": record.done,
-            "failed": record.status == JobStatus.FAILED.value, "text": texts[record.status]}
+    texts = {JobStatus.PENDING: _("Waiting for the job service to start the report."),
+             JobStatus.QUEUED: _("Waiting to start building the report."),
+             JobStatus.RUNNING: _("Building the report: %(percent)s%% done.", percent=percent),
+             JobStatus.FINISHED: _("The report is ready."),
+             JobStatus.FAILED: _("The report could not be built.")}
+    return {"record": record, "status": record.status, "progress": percent, "done": record.status.is_done,
+            "failed": record.status.is_failed, "text": texts[record.status]}
 
 
 def _report_page(consultation: Consultation, form: BuildReportForm | None = None, status: int = 200):
