@@ -106,7 +106,7 @@ def render(data: dict[str, Any], raw: dict[str, Any] | None, *, locale: str, aud
 
 def _all_free_text(sheet, data, raw, locale, styled, bold) -> None:
     """Every written answer from the raw rows, one per line, with who wrote it and its themes."""
-    from consult.reports.document import Labels
+    from consult.reports.document.labels import Labels
 
     labels = Labels(data, locale)
     names = render_csv.theme_names(data, locale)
