@@ -330,7 +330,8 @@ def population_import(file: str):
     """Import population figures from a CSV (locality,band_type,band,population): every row, or none."""
     from flask_babel import force_locale
 
-    from consult.reports.services import PopulationFileError, import_population
+    from consult.reports.errors import PopulationFileError
+    from consult.reports.populations import import_population
 
     try:
         with open(file, encoding="utf-8-sig", newline="") as handle:

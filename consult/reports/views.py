@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.consultations.models import Consultation
-from consult.consultations.services import get_by_slug
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import current_locale, tr
 from consult.core.web import form_error
@@ -13,8 +12,9 @@ from consult.extensions import db
 from consult.jobs import queue
 from consult.jobs import services as jobs
 from consult.jobs.models import JobStatus
-from consult.reports import services
+from consult.reports import populations, services, sources, tagging
 from consult.reports.document import build_document
+from consult.reports.errors import PopulationFileError, ReportError
 from consult.reports.forms import AnswerFilterForm, BuildReportForm, MarginForm, PopulationImportForm, ThemeForm
 from consult.reports.models import BAND_TYPES, FORMATS, FreeTextTheme
 from consult.reports.permissions import (
@@ -33,7 +33,9 @@ FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "xlsx": "XLSX", "csv": "CSV"}
 
 
 def _consultation(consultation_id: int, allowed) -> Consultation:
-    consultation = db.get_or_404(Consultation, consultation_id)
+    consultation = sources.consultation(consultation_id)
+    if consultation is None:
+        abort(404)
     if not allowed(current_user, consultation):
         abort(403)
     return consultation
@@ -81,7 +83,7 @@ def report(consultation_id):
         services.check_can_build(consultation)
         margin = services.check_margin(form.margin.data if form.margin.data is not None
                                        else services.default_margin())
-    except services.ReportError as exc:
+    except ReportError as exc:
         form_error(form, exc.field if exc.field == "margin" else "submit", str(exc))
         return _report_page(consultation, form, 400 if exc.field == "margin" else 409)
     queue.submit_report(consultation, actor=current_user, locale=current_locale(), margin=margin)
@@ -155,7 +157,7 @@ def download(consultation_id, fmt):
 
 
 def _published(slug: str) -> Consultation:
-    consultation = get_by_slug(slug)
+    consultation = sources.consultation_by_slug(slug)
     if consultation is None or not can_view_published_report(consultation):
         abort(404)
     return consultation
@@ -193,7 +195,7 @@ def participation(consultation_id):
 
 def _theme_page(consultation: Consultation, form: ThemeForm, status: int = 200):
     return render_template("reports/themes.html", consultation=consultation, form=form,
-                           themes=services.themes_of(consultation), questions=services.text_questions(consultation),
+                           themes=tagging.themes_of(consultation), questions=tagging.text_questions(consultation),
                            confirm=ConfirmForm()), status
 
 
@@ -204,8 +206,8 @@ def themes(consultation_id):
     form = ThemeForm.build()
     if form.validate_on_submit():
         try:
-            services.save_theme(consultation, None, name=form.localized("name"), actor=current_user)
-        except services.ReportError as exc:
+            tagging.save_theme(consultation, None, name=form.localized("name"), actor=current_user)
+        except ReportError as exc:
             db.session.rollback()
             form_error(form, exc.field, str(exc))
             return _theme_page(consultation, form, 400)
@@ -224,7 +226,7 @@ def delete_theme(consultation_id, theme_id):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.delete_theme(theme, actor=current_user)
+    tagging.delete_theme(theme, actor=current_user)
     db.session.commit()
     flash(_("Theme removed, with its tags."), "success")
     return redirect(url_for("reports.themes", consultation_id=consultation.id))
@@ -245,7 +247,7 @@ def tag_answers(consultation_id, code):
         filters.group.data = ""
     page_number = request.args.get("page", "1")
     page_number = int(page_number) if page_number.isdigit() else 1
-    themes = services.themes_of(consultation)
+    themes = tagging.themes_of(consultation)
     error = None
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
@@ -254,8 +256,8 @@ def tag_answers(consultation_id, code):
         try:
             assignments = {rid: {int(v) for v in request.form.getlist(f"themes-{rid}") if v.isdigit()}
                            for rid in shown}
-            changed = services.set_tags(consultation, code, assignments, actor=current_user)
-        except services.ReportError as exc:
+            changed = tagging.set_tags(consultation, code, assignments, actor=current_user)
+        except ReportError as exc:
             db.session.rollback()
             error = str(exc)
         else:
@@ -263,9 +265,9 @@ def tag_answers(consultation_id, code):
             flash(_("Themes saved for %(n)s answers.", n=changed), "success")
             return redirect(request.full_path if request.query_string else request.path)
     try:
-        page = services.tagging_page(consultation, code, page=page_number, untagged=bool(filters.untagged.data),
+        page = tagging.tagging_page(consultation, code, page=page_number, untagged=bool(filters.untagged.data),
                                      group=filters.group.data or None)
-    except services.ReportError:
+    except ReportError:
         abort(404)
     names = dict(_group_choices(consultation)[1:-1])
     places = {loc.code: tr(loc.name) for loc in consultation.localities}
@@ -296,8 +298,8 @@ def population():
                 form_error(form, "file", _("The file must be UTF-8 text (save it as \"CSV UTF-8\")"))
             if text is not None:
                 try:
-                    count = services.import_population(text, actor=current_user)
-                except services.PopulationFileError as exc:
+                    count = populations.import_population(text, actor=current_user)
+                except PopulationFileError as exc:
                     db.session.rollback()
                     form_error(form, "file", str(exc))
                     problems = [_("Line %(line)s: %(reason)s", line=line, reason=reason) if line else reason
@@ -308,7 +310,7 @@ def population():
                     db.session.commit()
                     flash(_("%(n)s population figures imported.", n=count), "success")
                     return redirect(url_for("reports.population"))
-    return (render_template("reports/population.html", form=form, overview=services.population_overview(),
+    return (render_template("reports/population.html", form=form, overview=populations.population_overview(),
                             problems=problems,
-                            band_codes={t: services.allowed_bands(t) for t in BAND_TYPES}),
+                            band_codes={t: populations.allowed_bands(t) for t in BAND_TYPES}),
             400 if form.errors else 200)
