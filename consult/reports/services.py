@@ -4,8 +4,6 @@ Population figures are consult/reports/populations.py's; themes on written answe
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +17,7 @@ from consult.core.models import utcnow
 from consult.core.services import record_change
 from consult.extensions import db
 from consult.reports import data as report_data
+from consult.reports import raw as raw_rows
 from consult.reports import sources
 from consult.reports.errors import ReportError
 from consult.reports.models import AUDIENCES, FORMATS, ReportFile, ReportSnapshot
@@ -71,13 +70,9 @@ def _band_orders() -> dict[str, list[str]]:
     return {field: sources.profile_codes(field) for field in sources.PROFILE_FIELDS}
 
 
-def _pack(raw: dict[str, Any]) -> bytes:
-    return gzip.compress(json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
-
-
 def load_raw(snapshot: ReportSnapshot) -> dict[str, Any]:
     """The snapshot's anonymised rows: {"columns": [...], "rows": [...]}."""
-    return json.loads(gzip.decompress(snapshot.raw).decode("utf-8"))
+    return raw_rows.unpack(snapshot.raw)
 
 
 def build_report(consultation_id: int, *, progress: Callable[[int, str | None], None] | None = None,
@@ -114,11 +109,11 @@ def build_report(consultation_id: int, *, progress: Callable[[int, str | None], 
         reference=reference, survey=survey, ballots=ballots, vote=vote, populations=populations, themes=themes,
         band_orders=_band_orders(), locales=current_app.config["LOCALES"], margin=margin,
         as_of=as_of.isoformat())
-    raw = report_data.raw_table(survey["questions"] if survey else [], ballots["priorities"] if ballots else [],
-                                survey["rows"] if survey else [], ballots["rows"] if ballots else [],
-                                report_data.tag_index(themes["tags"]))
+    raw = raw_rows.raw_table(survey["questions"] if survey else [], ballots["priorities"] if ballots else [],
+                             survey["rows"] if survey else [], ballots["rows"] if ballots else [],
+                             report_data.tag_index(themes["tags"]))
     report(60, "Saving the snapshot")
-    snapshot = ReportSnapshot(consultation_id=consultation.id, as_of=as_of, data=figures, raw=_pack(raw),
+    snapshot = ReportSnapshot(consultation_id=consultation.id, as_of=as_of, data=figures, raw=raw_rows.pack(raw),
                               job_id=job_id, created_by_id=actor_id)
     db.session.add(snapshot)
     db.session.flush()
