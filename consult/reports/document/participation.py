@@ -101,48 +101,34 @@ def participation_section(data: dict[str, Any], labels: Labels) -> dict[str, Any
             "paragraphs": paragraphs, "blocks": blocks}
 
 
+def _by_date(entries: list[dict[str, Any]], key: str, kinds: list[str]) -> list[list[dict[str, Any]]]:
+    """One row per week or day (`key`): the date, then the count of each kind ("responses", "ballots")."""
+    return [[cell(e[key], day_text(e[key]), header=True)]
+            + [count_cell(e[kind], f"over_time.{key}.{e[key]}.{kind}") for kind in kinds] for e in entries]
+
+
 def over_time_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
     timing = data["over_time"]
-    has_survey, has_vote = data["has_survey"], data["has_vote"]
-    blocks = []
-    columns = [(_("Week beginning"), False)]
-    if has_survey:
-        columns.append((_("Survey responses"), True))
-    if has_vote:
-        columns.append((_("Ballots"), True))
-    rows = []
-    for week in timing["weeks"]:
-        line = [cell(week["week"], day_text(week["week"]), header=True)]
-        if has_survey:
-            line.append(count_cell(week["responses"], f"over_time.week.{week['week']}.responses"))
-        if has_vote:
-            line.append(count_cell(week["ballots"], f"over_time.week.{week['week']}.ballots"))
-        rows.append(line)
-    categories = [{"label": day_text(w["week"]), "values": ([w["responses"]] if has_survey else [])
-                   + ([w["ballots"]] if has_vote else [])} for w in timing["weeks"]]
-    series = ([_("Survey responses")] if has_survey else []) + ([_("Ballots")] if has_vote else [])
-    blocks.append({"heading": _("By week"),
-                   "chart": chart(chart_id="chart-over-time-weeks", title=_("Responses and ballots each week"),
-                                  categories=categories, series=series, value_text=count_text) if rows else None,
-                   "table": table("over-time-weeks", _("Responses and ballots each week"), columns, rows),
-                   "paragraphs": [] if rows else [_("Nobody has taken part yet.")]})
+    names = {"responses": _("Survey responses"), "ballots": _("Ballots")}
+    kinds = [kind for kind, held in (("responses", data["has_survey"]), ("ballots", data["has_vote"])) if held]
+    rows = _by_date(timing["weeks"], "week", kinds)
+    categories = [{"label": day_text(w["week"]), "values": [w[kind] for kind in kinds]} for w in timing["weeks"]]
+    blocks = [{"heading": _("By week"),
+               "chart": chart(chart_id="chart-over-time-weeks", title=_("Responses and ballots each week"),
+                              categories=categories, series=[names[kind] for kind in kinds],
+                              value_text=count_text) if rows else None,
+               "table": table("over-time-weeks", _("Responses and ballots each week"),
+                              [(_("Week beginning"), False)] + [(names[kind], True) for kind in kinds], rows),
+               "paragraphs": [] if rows else [_("Nobody has taken part yet.")]}]
     if timing["days"]:
         by_day = timing["responses_by_day"]
-        columns = [(_("Day"), False)]
-        if by_day:
-            columns.append((_("Survey responses"), True))
-        columns.append((_("Ballots"), True))
-        rows = []
-        for day in timing["days"]:
-            line = [cell(day["day"], day_text(day["day"]), header=True)]
-            if by_day:
-                line.append(count_cell(day["responses"], f"over_time.day.{day['day']}.responses"))
-            line.append(count_cell(day["ballots"], f"over_time.day.{day['day']}.ballots"))
-            rows.append(line)
+        kinds = ["responses", "ballots"] if by_day else ["ballots"]
         paragraphs = [] if by_day else [_("The survey is anonymous, so responses are dated by week only; "
                                           "this table counts ballots.")]
         blocks.append({"heading": _("By day"), "paragraphs": paragraphs,
                        "table": table("over-time-days", _("Ballots each day") if not by_day
-                                      else _("Responses and ballots each day"), columns, rows)})
+                                      else _("Responses and ballots each day"),
+                                      [(_("Day"), False)] + [(names[kind], True) for kind in kinds],
+                                      _by_date(timing["days"], "day", kinds))})
     return {"id": "over-time", "title": _("Taking part over time"), "sheet": _("Over time"), "paragraphs": [],
             "blocks": blocks}
