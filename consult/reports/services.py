@@ -86,7 +86,7 @@ def build_report(consultation_id: int, *, progress: Callable[[int, str | None], 
         if progress:
             progress(percent, message)
 
-    consultation = sources.consultation(consultation_id)
+    consultation = sources.consultation_by_id(consultation_id)
     if consultation is None:
         raise ReportError(f"consultation {consultation_id} does not exist")
     check_can_build(consultation)
@@ -123,7 +123,7 @@ def build_report(consultation_id: int, *, progress: Callable[[int, str | None], 
     record_change("report.build", snapshot, after={"consultation": consultation.slug, "as_of": as_of.isoformat(),
                                                     "responses": figures["participation"]["responses"],
                                                     "ballots": figures["participation"]["ballots"]},
-                  actor=sources.user(actor_id), channel=channel)
+                  actor=sources.user_by_id(actor_id), channel=channel)
     db.session.flush()
     report(100, "Done")
     return {"consultation_id": consultation.id, "snapshot_id": snapshot.id,

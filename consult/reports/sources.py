@@ -33,7 +33,7 @@ def _iso(day: date | datetime | None) -> str | None:
 
 # --- reference data -----------------------------------------------------------------------------------------
 
-def consultation(consultation_id: int) -> Consultation | None:
+def consultation_by_id(consultation_id: int) -> Consultation | None:
     return db.session.get(Consultation, consultation_id)
 
 
@@ -41,7 +41,7 @@ def consultation_by_slug(slug: str) -> Consultation | None:
     return get_by_slug(slug)
 
 
-def user(user_id: int | None) -> User | None:
+def user_by_id(user_id: int | None) -> User | None:
     """Who asked for a report (a job carries only their id)."""
     return db.session.get(User, user_id) if user_id else None
 

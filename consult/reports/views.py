@@ -33,7 +33,7 @@ FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "xlsx": "XLSX", "csv": "CSV"}
 
 
 def _consultation(consultation_id: int, allowed) -> Consultation:
-    consultation = sources.consultation(consultation_id)
+    consultation = sources.consultation_by_id(consultation_id)
     if consultation is None:
         abort(404)
     if not allowed(current_user, consultation):
