@@ -304,7 +304,7 @@ def report_command(slug: str, output_format: str, output: str, locale: str | Non
     output_format = output_format.lower()
     with force_locale(locale):
         try:
-            snapshot = latest_report(consultation) if consultation.status == "published" else None
+            snapshot = latest_report(consultation) if consultation.status.is_published else None
             if snapshot is None:
                 build_report(consultation.id, locale=locale, margin=margin, formats=(), channel="cli")
                 snapshot = latest_report(consultation)
@@ -330,7 +330,8 @@ def population_import(file: str):
     """Import population figures from a CSV (locality,band_type,band,population): every row, or none."""
     from flask_babel import force_locale
 
-    from consult.reports.services import PopulationFileError, import_population
+    from consult.reports.errors import PopulationFileError
+    from consult.reports.populations import import_population
 
     try:
         with open(file, encoding="utf-8-sig", newline="") as handle:

@@ -76,7 +76,7 @@ def participation(responses: Sequence[Mapping[str, Any]], ballots: Sequence[Mapp
     return {"responses": len(responses), "ballots": len(ballots), "by": by}
 
 
-def _monday(day: date) -> date:
+def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
@@ -90,7 +90,7 @@ def over_time(responses: Sequence[Mapping[str, Any]], ballots: Sequence[Mapping[
         return [date.fromisoformat(r["date"]) for r in rows if r.get("date")]
 
     r_days, b_days = days(responses), days(ballots)
-    r_weeks, b_weeks = Counter(map(_monday, r_days)), Counter(map(_monday, b_days))
+    r_weeks, b_weeks = Counter(map(monday, r_days)), Counter(map(monday, b_days))
     weeks = []
     if r_weeks or b_weeks:
         week, last = min([*r_weeks, *b_weeks]), max([*r_weeks, *b_weeks])
@@ -229,7 +229,7 @@ def question_results(questions: Sequence[Mapping[str, Any]],
     return out
 
 
-def _answer_key(response_id: int, question: str) -> str:
+def answer_key(response_id: int, question: str) -> str:
     return f"{response_id}:{question}"
 
 
@@ -237,7 +237,7 @@ def tag_index(tags: Iterable[Mapping[str, Any]]) -> dict[str, list[int]]:
     """{"<response id>:<question code>": [theme ids]} from tag rows."""
     index: dict[str, list[int]] = defaultdict(list)
     for tag in tags:
-        index[_answer_key(tag["response"], tag["question"])].append(tag["theme"])
+        index[answer_key(tag["response"], tag["question"])].append(tag["theme"])
     return {key: sorted(ids) for key, ids in index.items()}
 
 
@@ -252,7 +252,7 @@ def free_text(questions: Sequence[Mapping[str, Any]], responses: Sequence[Mappin
         answers = [r for r in responses if _answered(r["answers"].get(code))]
         listed = [{"text": str(r["answers"][code]), "stakeholder_group": r.get("stakeholder_group"),
                    "locality": r.get("locality"), "locale": r.get("locale"),
-                   "themes": tags.get(_answer_key(r["id"], code), [])}
+                   "themes": tags.get(answer_key(r["id"], code), [])}
                   for r in reversed(answers[-shown:])] if shown else []
         out.append({"code": code, "text": question["text"], "total": len(answers), "answers": listed})
     return out
@@ -272,7 +272,7 @@ def theme_counts(themes: Sequence[Mapping[str, Any]], questions: Sequence[Mappin
             if not _answered(r["answers"].get(code)):
                 continue
             answers += 1
-            ids = tags.get(_answer_key(r["id"], code), [])
+            ids = tags.get(answer_key(r["id"], code), [])
             if ids:
                 tagged += 1
             for theme in ids:
@@ -372,51 +372,3 @@ def live_participation(*, reference: Mapping[str, Any], responses: Sequence[Mapp
             locality_population=reference["locality_population"], populations=populations,
             band_orders={**(band_orders or {}), "stakeholder_group": reference["groups"]}, margin=margin),
     }
-
-
-# --- raw anonymised rows ----------------------------------------------------------------------------------------
-
-#: Columns every raw row has, before the question, theme and priority columns.
-RAW_FIELDS = ("record", "number", "channel", "week", "language", "stakeholder_group", "locality", "age_band",
-              "ethnic_group", "main_language", "disability")
-
-
-def raw_table(questions: Sequence[Mapping[str, Any]], priorities: Sequence[Mapping[str, Any]],
-              responses: Sequence[Mapping[str, Any]], ballots: Sequence[Mapping[str, Any]],
-              tags: Mapping[str, list[int]]) -> dict[str, Any]:
-    """One row per response and per ballot, without references, voter keys, people or times of day.
-
-    Dates are reduced to the Monday of their week. Multiple-choice answers are option values joined by
-    ";"; theme columns hold the ids of the themes tagged on a text answer (named when rendered).
-    `priorities`: [{"code", "title"}]. Column specs carry the question text or priority title per locale."""
-    answered = list(questions)
-    codes = [p["code"] for p in priorities]
-    columns = [{"kind": "field", "key": key} for key in RAW_FIELDS]
-    columns += [{"kind": "question", "key": q["code"], "text": q["text"]} for q in answered]
-    columns += [{"kind": "themes", "key": q["code"], "text": q["text"]} for q in answered if q["kind"] in TEXT_KINDS]
-    columns += [{"kind": "priority", "key": p["code"], "text": p["title"]} for p in priorities]
-    text_codes = [q["code"] for q in answered if q["kind"] in TEXT_KINDS]
-
-    def week(iso: str | None) -> str | None:
-        return _monday(date.fromisoformat(iso)).isoformat() if iso else None
-
-    rows: list[list[Any]] = []
-    for n, r in enumerate(responses, start=1):
-        answers = r.get("answers", {})
-        row = ["response", n, r.get("channel"), week(r.get("date")), r.get("locale"), r.get("stakeholder_group"),
-               r.get("locality"), r.get("age_band"), r.get("ethnic_group"), r.get("main_language"),
-               r.get("disability")]
-        for q in answered:
-            value = answers.get(q["code"])
-            row.append(";".join(map(str, value)) if isinstance(value, list) else value)
-        row += [tags.get(_answer_key(r["id"], code), []) for code in text_codes]
-        row += [None] * len(codes)
-        rows.append(row)
-    for n, b in enumerate(ballots, start=1):
-        row = ["ballot", n, b.get("channel"), week(b.get("date")), b.get("locale"), b.get("stakeholder_group"),
-               b.get("locality"), None, None, None, None]
-        row += [None] * (len(answered) + len(text_codes))
-        choices = b.get("choices", {})
-        row += [choices.get(code) for code in codes]
-        rows.append(row)
-    return {"columns": columns, "rows": rows}

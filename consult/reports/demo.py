@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from consult.consultations.services import get_by_slug
 from consult.extensions import db
-from consult.reports import services
+from consult.reports import sources, tagging
 from consult.reports.models import PopulationBand
+from consult.reports.populations import import_population
 
 POPULATION_CSV = Path(__file__).with_name("demo_population.csv")
 CONSULTATION = "older-people-2027"
@@ -29,18 +29,18 @@ THEMES = [
 
 def load_reports_demo() -> None:
     if not db.session.scalar(select(func.count()).select_from(PopulationBand)):
-        services.import_population(POPULATION_CSV.read_text(encoding="utf-8"), channel="cli")
-    consultation = get_by_slug(CONSULTATION)
-    if consultation is None or services.themes_of(consultation):
+        import_population(POPULATION_CSV.read_text(encoding="utf-8"), channel="cli")
+    consultation = sources.consultation_by_slug(CONSULTATION)
+    if consultation is None or tagging.themes_of(consultation):
         return
-    themes = [(services.save_theme(consultation, None, name=name), words) for name, words in THEMES]
-    for question in services.text_questions(consultation):
-        page = services.tagging_page(consultation, question["code"], per_page=10_000)
+    themes = [(tagging.save_theme(consultation, None, name=name), words) for name, words in THEMES]
+    for question in tagging.text_questions(consultation):
+        page = tagging.tagging_page(consultation, question["code"], per_page=10_000)
         assignments = {}
         for answer in page["answers"]:
             text = answer["text"].lower()
             chosen = {theme.id for theme, words in themes if any(word in text for word in words)}
             if chosen:
                 assignments[answer["id"]] = chosen
-        services.set_tags(consultation, question["code"], assignments)
+        tagging.set_tags(consultation, question["code"], assignments)
     db.session.flush()

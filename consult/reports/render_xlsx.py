@@ -38,11 +38,54 @@ def _value(c: dict[str, Any]) -> Any:
 NUMBER_FORMATS = {"percent": '0.0"%"', "points": '+0.0;-0.0;0.0'}
 
 
+def _styled(sheet, value: Any, font) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    item = WriteOnlyCell(sheet, value=value)
+    item.font = font
+    return item
+
+
+def _write_table(sheet, t: dict[str, Any], bold) -> None:
+    """A document table: its caption, the headings over groups of columns, the column headings, the rows."""
+    from openpyxl.cell import WriteOnlyCell
+
+    sheet.append([_styled(sheet, t["caption"], bold)])
+    if t["groups"]:
+        line = []
+        for group in t["groups"]:
+            line += [_styled(sheet, group["text"], bold)] + [None] * (group["span"] - 1)
+        sheet.append(line)
+    sheet.append([_styled(sheet, col["text"], bold) for col in t["columns"]])
+    for row in t["rows"]:
+        line = []
+        for c in row:
+            item = WriteOnlyCell(sheet, value=_value(c))
+            if c["header"]:
+                item.font = bold
+            elif c.get("unit") in NUMBER_FORMATS and isinstance(item.value, (int, float)):
+                item.number_format = NUMBER_FORMATS[c["unit"]]
+            line.append(item)
+        sheet.append(line)
+
+
+def _write_block(sheet, block: dict[str, Any], bold) -> None:
+    """A document block after a blank line: its heading, paragraphs, list and table (the chart is the table's)."""
+    sheet.append([])
+    if block.get("heading"):
+        sheet.append([_styled(sheet, block["heading"], bold)])
+    for text in block.get("paragraphs") or []:
+        sheet.append([text])
+    for item in block.get("list") or []:
+        sheet.append([f"• {item}"])
+    if block.get("table"):
+        _write_table(sheet, block["table"], bold)
+
+
 def render(data: dict[str, Any], raw: dict[str, Any] | None, *, locale: str, audience: str = "full") -> bytes:
     """The report in `locale` for `audience` as XLSX bytes. `raw` (the anonymised rows) fills the free-text
     sheet with every written answer; without it the sheet lists the answers the HTML lists."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     bold, heading_font = Font(bold=True), Font(bold=True, size=14)
@@ -50,63 +93,31 @@ def render(data: dict[str, Any], raw: dict[str, Any] | None, *, locale: str, aud
     used: set[str] = set()
     with force_locale(locale):
         document = build_document(data, locale=locale, audience=audience)
-
-        def styled(sheet, value, font):
-            item = WriteOnlyCell(sheet, value=value)
-            item.font = font
-            return item
-
         for section in document["sections"]:
             sheet = book.create_sheet(_sheet_title(section["sheet"], used))
             sheet.column_dimensions["A"].width = 42
             for letter in "BCDEFGHIJKLMN":
                 sheet.column_dimensions[letter].width = 16
             if section["id"] == "summary":
-                sheet.append([styled(sheet, document["title"], heading_font)])
+                sheet.append([_styled(sheet, document["title"], heading_font)])
                 sheet.append([_("Figures as of %(when)s.", when=document["as_of_text"])])
                 sheet.append([])
-            sheet.append([styled(sheet, section["title"], heading_font)])
+            sheet.append([_styled(sheet, section["title"], heading_font)])
             for text in section["paragraphs"]:
                 sheet.append([text])
             if section["id"] == "free-text" and audience == "full" and raw is not None:
-                _all_free_text(sheet, data, raw, locale, styled, bold)
+                _all_free_text(sheet, data, raw, locale, bold)
                 continue
             for block in section["blocks"]:
-                sheet.append([])
-                if block.get("heading"):
-                    sheet.append([styled(sheet, block["heading"], bold)])
-                for text in block.get("paragraphs") or []:
-                    sheet.append([text])
-                for item in block.get("list") or []:
-                    sheet.append([f"• {item}"])
-                t = block.get("table")
-                if not t:
-                    continue
-                sheet.append([styled(sheet, t["caption"], bold)])
-                if t["groups"]:
-                    line = []
-                    for group in t["groups"]:
-                        line += [styled(sheet, group["text"], bold)] + [None] * (group["span"] - 1)
-                    sheet.append(line)
-                sheet.append([styled(sheet, col["text"], bold) for col in t["columns"]])
-                for row in t["rows"]:
-                    line = []
-                    for c in row:
-                        item = WriteOnlyCell(sheet, value=_value(c))
-                        if c["header"]:
-                            item.font = bold
-                        elif c.get("unit") in NUMBER_FORMATS and isinstance(item.value, (int, float)):
-                            item.number_format = NUMBER_FORMATS[c["unit"]]
-                        line.append(item)
-                    sheet.append(line)
+                _write_block(sheet, block, bold)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _all_free_text(sheet, data, raw, locale, styled, bold) -> None:
+def _all_free_text(sheet, data, raw, locale, bold) -> None:
     """Every written answer from the raw rows, one per line, with who wrote it and its themes."""
-    from consult.reports.document import Labels
+    from consult.reports.document.labels import Labels
 
     labels = Labels(data, locale)
     names = render_csv.theme_names(data, locale)
@@ -119,9 +130,9 @@ def _all_free_text(sheet, data, raw, locale, styled, bold) -> None:
         if at is None:
             continue
         sheet.append([])
-        sheet.append([styled(sheet, tr(q["text"], locale, fallback), bold)])
+        sheet.append([_styled(sheet, tr(q["text"], locale, fallback), bold)])
         sheet.append([_("%(n)s people wrote an answer.", n=f"{q['total']:,}")])
-        sheet.append([styled(sheet, text, bold) for text in
+        sheet.append([_styled(sheet, text, bold) for text in
                       (_("Answer"), _("Stakeholder group"), _("Locality"), _("Language"), _("Themes"))])
         for row in raw["rows"]:
             text = row[at]

@@ -1,39 +1,26 @@
-"""Rules for reports: building snapshots, rendering their files, population figures, themes on written answers."""
+"""Rules for reports: building snapshots, rendering and keeping their files, and the live figures.
+
+Population figures are consult/reports/populations.py's; themes on written answers, consult/reports/tagging.py's."""
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from consult.accounts.models import User
 from consult.consultations.models import Consultation
-from consult.core.errors import RuleError
-from consult.core.i18n import locale_name
 from consult.core.models import utcnow
 from consult.core.services import record_change
 from consult.extensions import db
-from consult.localities.models import Locality, StakeholderGroup
 from consult.reports import data as report_data
+from consult.reports import raw as raw_rows
 from consult.reports import sources
-from consult.reports.models import (
-    AUDIENCES,
-    BAND_TYPES,
-    FORMATS,
-    FreeTextTag,
-    FreeTextTheme,
-    PopulationBand,
-    ReportFile,
-    ReportSnapshot,
-)
+from consult.reports.errors import ReportError
+from consult.reports.models import AUDIENCES, FORMATS, ReportFile, ReportSnapshot
 
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -41,25 +28,9 @@ CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
 #: The raw data (even anonymised) is for the people who run the consultation, never the public.
 PUBLIC_FORMATS = ("html", "pdf", "xlsx")
 MARGIN_MAX = 50.0
-THEME_NAME_MAX = 100
-POPULATION_MAX_ROWS = 20_000
-POPULATION_MAX = 100_000_000
-
-
-class ReportError(RuleError):
-    """A report request that breaks a rule; str() is shown to the person, field names the form field."""
-
-
-class PopulationFileError(ReportError):
-    """A population CSV with problems: every one of them, with its line number (0 for the whole file)."""
-
-    def __init__(self, problems: list[tuple[int, str]]):
-        super().__init__(_("The file has problems; nothing was imported."), "file")
-        self.problems = problems
 
 
 # --- building -------------------------------------------------------------------------------------------------
-
 
 def default_margin() -> float:
     """Percentage points below population share at which a group is flagged (config REPORT_MARGIN, default 5)."""
@@ -77,6 +48,11 @@ def check_margin(value: Any) -> float:
     return margin
 
 
+def margin_or_default(value: Any) -> float:
+    """The margin asked for, checked; REPORT_MARGIN when none is asked for."""
+    return check_margin(default_margin() if value is None else value)
+
+
 def latest_report(consultation: Consultation) -> ReportSnapshot | None:
     return db.session.scalar(select(ReportSnapshot).where(ReportSnapshot.consultation_id == consultation.id)
                              .order_by(ReportSnapshot.as_of.desc(), ReportSnapshot.id.desc()).limit(1))
@@ -84,9 +60,9 @@ def latest_report(consultation: Consultation) -> ReportSnapshot | None:
 
 def check_can_build(consultation: Consultation) -> None:
     """A report describes responses: not before opening; and a published report is never rebuilt."""
-    if consultation.status == "draft":
+    if consultation.status.is_draft:
         raise ReportError(_("A report can be built once the consultation is open."), "status")
-    if consultation.status == "published" and latest_report(consultation) is not None:
+    if consultation.status.is_published and latest_report(consultation) is not None:
         raise ReportError(_("The report was published with the results and cannot be rebuilt."), "status")
 
 
@@ -94,13 +70,9 @@ def _band_orders() -> dict[str, list[str]]:
     return {field: sources.profile_codes(field) for field in sources.PROFILE_FIELDS}
 
 
-def _pack(raw: dict[str, Any]) -> bytes:
-    return gzip.compress(json.dumps(raw, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 6)
-
-
 def load_raw(snapshot: ReportSnapshot) -> dict[str, Any]:
     """The snapshot's anonymised rows: {"columns": [...], "rows": [...]}."""
-    return json.loads(gzip.decompress(snapshot.raw).decode("utf-8"))
+    return raw_rows.unpack(snapshot.raw)
 
 
 def build_report(consultation_id: int, *, progress: Callable[[int, str | None], None] | None = None,
@@ -114,12 +86,12 @@ def build_report(consultation_id: int, *, progress: Callable[[int, str | None], 
         if progress:
             progress(percent, message)
 
-    consultation = db.session.get(Consultation, consultation_id)
+    consultation = sources.consultation_by_id(consultation_id)
     if consultation is None:
         raise ReportError(f"consultation {consultation_id} does not exist")
     check_can_build(consultation)
     locale = locale if locale in current_app.config["LOCALES"] else consultation.default_locale
-    margin = check_margin(default_margin() if margin is None else margin)
+    margin = margin_or_default(margin)
     as_of = utcnow()
     report(5, "Reading survey responses")
     reference = sources.reference_source(consultation)
@@ -137,11 +109,11 @@ def build_report(consultation_id: int, *, progress: Callable[[int, str | None], 
         reference=reference, survey=survey, ballots=ballots, vote=vote, populations=populations, themes=themes,
         band_orders=_band_orders(), locales=current_app.config["LOCALES"], margin=margin,
         as_of=as_of.isoformat())
-    raw = report_data.raw_table(survey["questions"] if survey else [], ballots["priorities"] if ballots else [],
-                                survey["rows"] if survey else [], ballots["rows"] if ballots else [],
-                                report_data.tag_index(themes["tags"]))
+    raw = raw_rows.raw_table(survey["questions"] if survey else [], ballots["priorities"] if ballots else [],
+                             survey["rows"] if survey else [], ballots["rows"] if ballots else [],
+                             report_data.tag_index(themes["tags"]))
     report(60, "Saving the snapshot")
-    snapshot = ReportSnapshot(consultation_id=consultation.id, as_of=as_of, data=figures, raw=_pack(raw),
+    snapshot = ReportSnapshot(consultation_id=consultation.id, as_of=as_of, data=figures, raw=raw_rows.pack(raw),
                               job_id=job_id, created_by_id=actor_id)
     db.session.add(snapshot)
     db.session.flush()
@@ -151,7 +123,7 @@ def build_report(consultation_id: int, *, progress: Callable[[int, str | None], 
     record_change("report.build", snapshot, after={"consultation": consultation.slug, "as_of": as_of.isoformat(),
                                                     "responses": figures["participation"]["responses"],
                                                     "ballots": figures["participation"]["ballots"]},
-                  actor=db.session.get(User, actor_id) if actor_id else None, channel=channel)
+                  actor=sources.user_by_id(actor_id), channel=channel)
     db.session.flush()
     report(100, "Done")
     return {"consultation_id": consultation.id, "snapshot_id": snapshot.id,
@@ -228,7 +200,7 @@ def live_figures(consultation: Consultation, margin: float | None = None) -> dic
     figures = report_data.live_participation(
         reference=reference, responses=survey["rows"] if survey else [], ballots=ballots["rows"] if ballots else [],
         populations=sources.population_source(reference["localities"]), band_orders=_band_orders(),
-        locales=current_app.config["LOCALES"], margin=check_margin(default_margin() if margin is None else margin),
+        locales=current_app.config["LOCALES"], margin=margin_or_default(margin),
         anonymous=survey["anonymous"] if survey else True)
     figures.update({"as_of": utcnow().isoformat(), "consultation": reference["consultation"],
                     "groups": reference["groups"], "group_names": reference["group_names"],
@@ -237,244 +209,3 @@ def live_figures(consultation: Consultation, margin: float | None = None) -> dic
                     "themes": {"themes": [], "groups": [], "rows": [], "answers": 0, "tagged": 0},
                     "priorities": None})
     return figures
-
-
-# --- population figures -----------------------------------------------------------------------------------------
-
-POPULATION_COLUMNS = ("locality", "band_type", "band", "population")
-
-
-def allowed_bands(band_type: str) -> list[str]:
-    if band_type == "stakeholder_group":
-        return list(db.session.scalars(select(StakeholderGroup.code).order_by(StakeholderGroup.position,
-                                                                              StakeholderGroup.code)))
-    return sources.profile_codes(band_type)
-
-
-def import_population(text: str, *, actor=None, channel: str = "web") -> int:
-    """Replace population figures from a CSV (locality,band_type,band,population): every row, or none.
-
-    For each locality and band type in the file, the bands in the file replace that locality's previous
-    bands of that type; other localities and types are left as they were."""
-    problems: list[tuple[int, str]] = []
-    reader = csv.reader(io.StringIO(text))
-    try:
-        head = next(reader)
-    except StopIteration:
-        raise PopulationFileError([(0, _("The file is empty."))]) from None
-    except csv.Error as exc:
-        raise PopulationFileError([(1, _("This is not a readable CSV file (%(error)s).", error=str(exc)))]) from None
-    names = [h.strip().lower() for h in head]
-    missing = [c for c in POPULATION_COLUMNS if c not in names]
-    if missing:
-        raise PopulationFileError([(1, _("The first line must name the columns %(columns)s; missing: %(missing)s.",
-                                         columns=",".join(POPULATION_COLUMNS), missing=", ".join(missing)))])
-    at = {c: names.index(c) for c in POPULATION_COLUMNS}
-    places = {loc.code: loc for loc in db.session.scalars(select(Locality))}
-    bands = {t: set(allowed_bands(t)) for t in BAND_TYPES}
-    seen: dict[tuple[str, str, str], int] = {}
-    rows: list[tuple[Locality, str, str, int]] = []
-    try:
-        for values in reader:
-            line = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if len(rows) + len(problems) >= POPULATION_MAX_ROWS:
-                problems.append((line, _("The file has more than %(n)s rows.", n=f"{POPULATION_MAX_ROWS:,}")))
-                break
-            if len(values) < len(names):
-                values = values + [""] * (len(names) - len(values))
-            code, band_type, band, number = (values[at[c]].strip() for c in POPULATION_COLUMNS)
-            reasons = []
-            if code not in places:
-                reasons.append(_("unknown locality code \"%(code)s\"", code=code))
-            if band_type not in bands:
-                reasons.append(_("band_type must be one of %(types)s, not \"%(value)s\"",
-                                 types=", ".join(BAND_TYPES), value=band_type))
-            elif band not in bands[band_type]:
-                reasons.append(_("band \"%(band)s\" is not known for %(type)s; use one of %(bands)s", band=band,
-                                 type=band_type, bands=", ".join(sorted(bands[band_type]))))
-            population = None
-            if not number.isdigit():
-                reasons.append(_("population must be a whole number of 0 or more, not \"%(value)s\"", value=number))
-            else:
-                population = int(number)
-                if population > POPULATION_MAX:
-                    reasons.append(_("population %(value)s is too large", value=number))
-            key = (code, band_type, band)
-            if not reasons and key in seen:
-                reasons.append(_("repeats line %(line)s (%(locality)s, %(type)s, %(band)s)", line=seen[key],
-                                 locality=code, type=band_type, band=band))
-            if reasons:
-                problems.append((line, "; ".join(reasons)))
-                continue
-            seen[key] = line
-            rows.append((places[code], band_type, band, population))
-    except csv.Error as exc:
-        problems.append((reader.line_num, _("This is not a readable CSV file (%(error)s).", error=str(exc))))
-    if not rows and not problems:
-        problems.append((0, _("The file has no rows of figures.")))
-    if problems:
-        raise PopulationFileError(problems)
-
-    replaced: dict[int, set[str]] = {}
-    for locality, band_type, _band, _n in rows:
-        replaced.setdefault(locality.id, set()).add(band_type)
-    for locality_id, types in replaced.items():
-        locality = db.session.get(Locality, locality_id)
-        before = _bands_of(locality_id, types)
-        db.session.execute(delete(PopulationBand).where(PopulationBand.locality_id == locality_id,
-                                                        PopulationBand.band_type.in_(types)))
-        after: dict[str, dict[str, int]] = {}
-        for loc, band_type, band, population in rows:
-            if loc.id == locality_id:
-                db.session.add(PopulationBand(locality_id=locality_id, band_type=band_type, band=band,
-                                              population=population))
-                after.setdefault(band_type, {})[band] = population
-        record_change("population.import", locality, before=before or None, after=after, actor=actor,
-                      channel=channel)
-    db.session.flush()
-    return len(rows)
-
-
-def _bands_of(locality_id: int, types: set[str]) -> dict[str, dict[str, int]]:
-    out: dict[str, dict[str, int]] = {}
-    for band_type, band, population in db.session.execute(
-            select(PopulationBand.band_type, PopulationBand.band, PopulationBand.population)
-            .where(PopulationBand.locality_id == locality_id, PopulationBand.band_type.in_(types))):
-        out.setdefault(band_type, {})[band] = population
-    return out
-
-
-def population_overview() -> list[dict[str, Any]]:
-    """Per locality: its total population and, per band type, the sum and number of bands imported."""
-    figures = sources.population_source()
-    out = []
-    for locality in db.session.scalars(select(Locality).order_by(Locality.code)):
-        types = figures.get(locality.code, {})
-        out.append({"locality": locality, "types": {t: {"bands": len(v), "total": sum(v.values())}
-                                                    for t, v in types.items()}})
-    return out
-
-
-# --- themes on written answers ------------------------------------------------------------------------------------
-
-def themes_of(consultation: Consultation) -> list[FreeTextTheme]:
-    return list(db.session.scalars(select(FreeTextTheme).where(FreeTextTheme.consultation_id == consultation.id)
-                                   .order_by(FreeTextTheme.position, FreeTextTheme.id)))
-
-
-def save_theme(consultation: Consultation, theme: FreeTextTheme | None, *, name: Mapping[str, str],
-               actor=None) -> FreeTextTheme:
-    """Add (or rename) a theme; it needs a name in the consultation's default language, unique among its themes."""
-    name = {k: v.strip() for k, v in (name or {}).items() if v and v.strip()}
-    default = consultation.default_locale
-    if not name.get(default):
-        raise ReportError(_("Enter the theme's name in %(language)s", language=locale_name(default)),
-                          f"name_{default}")
-    if any(len(v) > THEME_NAME_MAX for v in name.values()):
-        raise ReportError(_("A theme's name must be %(n)s characters or fewer", n=THEME_NAME_MAX), f"name_{default}")
-    for other in themes_of(consultation):
-        if other is not theme and (other.name.get(default) or "").casefold() == name[default].casefold():
-            raise ReportError(_("There is already a theme called \"%(name)s\"", name=name[default]),
-                              f"name_{default}")
-    before = dict(theme.name) if theme is not None else None
-    if theme is None:
-        theme = FreeTextTheme(consultation_id=consultation.id, name=name, created_by_id=getattr(actor, "id", None),
-                              position=len(themes_of(consultation)))
-        db.session.add(theme)
-    else:
-        theme.name = name
-    db.session.flush()
-    record_change("free_text_theme.save", theme, before={"name": before} if before else None,
-                  after={"name": name, "consultation": consultation.slug}, actor=actor)
-    return theme
-
-
-def delete_theme(theme: FreeTextTheme, *, actor=None) -> None:
-    """Remove a theme and its tags."""
-    record_change("free_text_theme.delete", theme, before={"name": dict(theme.name), "tags": len(theme.tags)},
-                  actor=actor)
-    db.session.delete(theme)
-    db.session.flush()
-
-
-def text_questions(consultation: Consultation) -> list[dict[str, Any]]:
-    """The survey's free-text questions, each with how many people answered it."""
-    survey = sources.survey_source(consultation, answers=False)
-    if survey is None:
-        return []
-    out = []
-    for q in survey["questions"]:
-        if q["kind"] in sources.TEXT_KINDS:
-            answered = sources.survey_source(consultation, text_question=q["code"])["rows"]
-            out.append({"code": q["code"], "text": q["text"], "answers": len(answered)})
-    return out
-
-
-def tagging_page(consultation: Consultation, question_code: str, *, page: int = 1, per_page: int = 20,
-                 untagged: bool = False, group: str | None = None) -> dict[str, Any]:
-    """One page of written answers to a question, newest first, with the themes already on each."""
-    question = next((q for q in text_questions(consultation) if q["code"] == question_code), None)
-    if question is None:
-        raise ReportError(_("That question has no written answers to tag."), "question")
-    answers = sources.survey_source(consultation, text_question=question_code)["rows"]
-    tags: dict[int, set[int]] = {}
-    for response_id, theme_id in db.session.execute(
-            select(FreeTextTag.response_id, FreeTextTag.theme_id).join(FreeTextTheme)
-            .where(FreeTextTheme.consultation_id == consultation.id, FreeTextTag.question_code == question_code)):
-        tags.setdefault(response_id, set()).add(theme_id)
-    if group:
-        answers = [a for a in answers if (a["stakeholder_group"] or report_data.NOT_GIVEN) == group]
-    if untagged:
-        answers = [a for a in answers if not tags.get(a["id"])]
-    answers.reverse()
-    pages = max(1, -(-len(answers) // per_page))
-    page = min(max(1, page), pages)
-    shown = answers[(page - 1) * per_page: page * per_page]
-    for a in shown:
-        a["themes"] = tags.get(a["id"], set())
-    return {"question": question, "answers": shown, "total": len(answers), "page": page, "pages": pages}
-
-
-def set_tags(consultation: Consultation, question_code: str, assignments: Mapping[int, set[int]], *,
-             actor=None) -> int:
-    """Set the themes on written answers to one question; returns how many answers changed.
-
-    Every answer must be a written answer to that question in this consultation, every theme one of its
-    themes; otherwise nothing changes."""
-    answered = {a["id"] for a in (sources.survey_source(consultation, text_question=question_code) or
-                                  {"rows": []})["rows"]}
-    known = {t.id: t for t in themes_of(consultation)}
-    if any(response_id not in answered for response_id in assignments):
-        raise ReportError(_("Some of those answers are not written answers to this question."), "answers")
-    if any(theme_id not in known for ids in assignments.values() for theme_id in ids):
-        raise ReportError(_("Choose themes from this consultation's list."), "answers")
-    current: dict[int, set[int]] = {}
-    if assignments:
-        for response_id, theme_id in db.session.execute(
-                select(FreeTextTag.response_id, FreeTextTag.theme_id).join(FreeTextTheme)
-                .where(FreeTextTheme.consultation_id == consultation.id, FreeTextTag.question_code == question_code,
-                       FreeTextTag.response_id.in_(list(assignments)))):
-            current.setdefault(response_id, set()).add(theme_id)
-    changed = 0
-    now = utcnow()
-    for response_id, wanted in assignments.items():
-        have = current.get(response_id, set())
-        if have == set(wanted):
-            continue
-        changed += 1
-        removed, added = have - set(wanted), set(wanted) - have
-        if removed:
-            db.session.execute(delete(FreeTextTag).where(
-                FreeTextTag.response_id == response_id, FreeTextTag.question_code == question_code,
-                FreeTextTag.theme_id.in_(removed)))
-        for theme_id in sorted(added):
-            db.session.add(FreeTextTag(theme_id=theme_id, response_id=response_id, question_code=question_code,
-                                       tagged_by_id=getattr(actor, "id", None), tagged_at=now))
-        record_change("free_text.tags", consultation,
-                      before={"response": response_id, "question": question_code, "themes": sorted(have)},
-                      after={"response": response_id, "question": question_code, "themes": sorted(wanted)},
-                      actor=actor)
-    db.session.flush()
-    return changed

@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from consult.accounts.models import User
 from consult.consultations.models import Consultation
+from consult.consultations.services import get_by_slug
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
 from consult.reports.models import FreeTextTag, FreeTextTheme, PopulationBand
@@ -30,6 +32,30 @@ def _iso(day: date | datetime | None) -> str | None:
 
 
 # --- reference data -----------------------------------------------------------------------------------------
+
+def consultation_by_id(consultation_id: int) -> Consultation | None:
+    return db.session.get(Consultation, consultation_id)
+
+
+def consultation_by_slug(slug: str) -> Consultation | None:
+    return get_by_slug(slug)
+
+
+def user_by_id(user_id: int | None) -> User | None:
+    """Who asked for a report (a job carries only their id)."""
+    return db.session.get(User, user_id) if user_id else None
+
+
+def localities_by_code() -> dict[str, Locality]:
+    """Every locality, in order of code."""
+    return {loc.code: loc for loc in db.session.scalars(select(Locality).order_by(Locality.code))}
+
+
+def stakeholder_group_codes() -> list[str]:
+    """Every stakeholder group's code, in their order."""
+    return list(db.session.scalars(select(StakeholderGroup.code).order_by(StakeholderGroup.position,
+                                                                          StakeholderGroup.code)))
+
 
 def reference_source(consultation: Consultation) -> dict[str, Any]:
     """The consultation itself, its stakeholder groups (in order) and localities, with names per locale."""
@@ -186,7 +212,7 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
                                  .order_by(ResultsSnapshot.computed_at.desc(), ResultsSnapshot.id.desc()).limit(1))
 
     snapshot = latest()
-    if consultation.status != "published":
+    if not consultation.status.is_published:
         count, changed = db.session.execute(select(func.count(), func.max(Ballot.updated_at))
                                             .where(Ballot.consultation_id == consultation.id)).one()
         if changed is not None and changed.tzinfo is None:  # SQLite forgets the zone of an aggregate

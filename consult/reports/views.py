@@ -5,16 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.consultations.models import Consultation
-from consult.consultations.services import get_by_slug
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import current_locale, tr
-from consult.core.web import form_error
+from consult.core.web import carry_out, form_error, form_page, save_form
 from consult.extensions import db
 from consult.jobs import queue
 from consult.jobs import services as jobs
 from consult.jobs.models import JobStatus
-from consult.reports import services
+from consult.reports import populations, services, sources, tagging
 from consult.reports.document import build_document
+from consult.reports.errors import PopulationFileError, ReportError
 from consult.reports.forms import AnswerFilterForm, BuildReportForm, MarginForm, PopulationImportForm, ThemeForm
 from consult.reports.models import BAND_TYPES, FORMATS, FreeTextTheme
 from consult.reports.permissions import (
@@ -33,7 +33,9 @@ FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "xlsx": "XLSX", "csv": "CSV"}
 
 
 def _consultation(consultation_id: int, allowed) -> Consultation:
-    consultation = db.get_or_404(Consultation, consultation_id)
+    consultation = sources.consultation_by_id(consultation_id)
+    if consultation is None:
+        abort(404)
     if not allowed(current_user, consultation):
         abort(403)
     return consultation
@@ -45,13 +47,13 @@ def _job_state(consultation: Consultation) -> dict | None:
     if record is None:
         return None
     percent, _message = queue.read_progress(record)
-    texts = {JobStatus.PENDING.value: _("Waiting for the job service to start the report."),
-             JobStatus.QUEUED.value: _("Waiting to start building the report."),
-             JobStatus.RUNNING.value: _("Building the report: %(percent)s%% done.", percent=percent),
-             JobStatus.FINISHED.value: _("The report is ready."),
-             JobStatus.FAILED.value: _("The report could not be built.")}
-    return {"record": record, "status": record.status, "progress": percent, "done": record.done,
-            "failed": record.status == JobStatus.FAILED.value, "text": texts[record.status]}
+    texts = {JobStatus.PENDING: _("Waiting for the job service to start the report."),
+             JobStatus.QUEUED: _("Waiting to start building the report."),
+             JobStatus.RUNNING: _("Building the report: %(percent)s%% done.", percent=percent),
+             JobStatus.FINISHED: _("The report is ready."),
+             JobStatus.FAILED: _("The report could not be built.")}
+    return {"record": record, "status": record.status, "progress": percent, "done": record.status.is_done,
+            "failed": record.status.is_failed, "text": texts[record.status]}
 
 
 def _report_page(consultation: Consultation, form: BuildReportForm | None = None, status: int = 200):
@@ -77,17 +79,20 @@ def report(consultation_id):
     form = BuildReportForm()
     if not form.validate_on_submit():
         return _report_page(consultation, form, 400)
-    try:
+
+    def build():
         services.check_can_build(consultation)
-        margin = services.check_margin(form.margin.data if form.margin.data is not None
-                                       else services.default_margin())
-    except services.ReportError as exc:
-        form_error(form, exc.field if exc.field == "margin" else "submit", str(exc))
+        margin = services.margin_or_default(form.margin.data)
+        return queue.submit_report(consultation, actor=current_user, locale=current_locale(), margin=margin)
+
+    def refused(exc):
+        """A margin out of range is the form's fault (400); a build the consultation refuses, a conflict (409)."""
+        form_error(form, "margin" if exc.field == "margin" else "submit", str(exc))
         return _report_page(consultation, form, 400 if exc.field == "margin" else 409)
-    queue.submit_report(consultation, actor=current_user, locale=current_locale(), margin=margin)
-    queue.commit_and_dispatch()
-    flash(_("The report is being built. This page shows how it is going."), "success")
-    return redirect(url_for("reports.report", consultation_id=consultation.id))
+
+    return carry_out(build, done=_("The report is being built. This page shows how it is going."),
+                     then=url_for("reports.report", consultation_id=consultation.id), refused=refused,
+                     commit=queue.commit_and_dispatch)
 
 
 @bp.route("/consultations/<int:consultation_id>/report/progress")
@@ -155,7 +160,7 @@ def download(consultation_id, fmt):
 
 
 def _published(slug: str) -> Consultation:
-    consultation = get_by_slug(slug)
+    consultation = sources.consultation_by_slug(slug)
     if consultation is None or not can_view_published_report(consultation):
         abort(404)
     return consultation
@@ -191,28 +196,19 @@ def participation(consultation_id):
 
 # --- themes on written answers -----------------------------------------------------------------------------------
 
-def _theme_page(consultation: Consultation, form: ThemeForm, status: int = 200):
-    return render_template("reports/themes.html", consultation=consultation, form=form,
-                           themes=services.themes_of(consultation), questions=services.text_questions(consultation),
-                           confirm=ConfirmForm()), status
-
-
 @bp.route("/consultations/<int:consultation_id>/themes", methods=["GET", "POST"])
 @login_required
 def themes(consultation_id):
     consultation = _consultation(consultation_id, can_tag_free_text)
     form = ThemeForm.build()
     if form.validate_on_submit():
-        try:
-            services.save_theme(consultation, None, name=form.localized("name"), actor=current_user)
-        except services.ReportError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-            return _theme_page(consultation, form, 400)
-        db.session.commit()
-        flash(_("Theme added."), "success")
-        return redirect(url_for("reports.themes", consultation_id=consultation.id))
-    return _theme_page(consultation, form, 400 if form.errors else 200)
+        done = save_form(form, lambda: tagging.save_theme(consultation, None, name=form.localized("name"),
+                                                          actor=current_user),
+                         done=_("Theme added."), then=url_for("reports.themes", consultation_id=consultation.id))
+        if done:
+            return done
+    return form_page("reports/themes.html", form, consultation=consultation, themes=tagging.themes_of(consultation),
+                     questions=tagging.text_questions(consultation), confirm=ConfirmForm())
 
 
 @bp.route("/consultations/<int:consultation_id>/themes/<int:theme_id>/delete", methods=["POST"])
@@ -224,51 +220,49 @@ def delete_theme(consultation_id, theme_id):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.delete_theme(theme, actor=current_user)
+    tagging.delete_theme(theme, actor=current_user)
     db.session.commit()
     flash(_("Theme removed, with its tags."), "success")
     return redirect(url_for("reports.themes", consultation_id=consultation.id))
 
 
-def _group_choices(consultation: Consultation) -> list[tuple[str, str]]:
-    groups = sorted((gw.stakeholder_group for gw in consultation.group_weights), key=lambda g: (g.position, g.code))
-    return [("", _("All groups"))] + [(g.code, tr(g.name)) for g in groups] + [("not_given", _("Not given"))]
+def _group_choices(reference: dict) -> list[tuple[str, str]]:
+    return ([("", _("All groups"))] + [(code, tr(reference["group_names"][code])) for code in reference["groups"]]
+            + [("not_given", _("Not given"))])
 
 
 @bp.route("/consultations/<int:consultation_id>/themes/answers/<code>", methods=["GET", "POST"])
 @login_required
 def tag_answers(consultation_id, code):
     consultation = _consultation(consultation_id, can_tag_free_text)
+    reference = sources.reference_source(consultation)
     filters = AnswerFilterForm(request.args)
-    filters.group.choices = _group_choices(consultation)
+    filters.group.choices = _group_choices(reference)
     if not filters.validate():
         filters.group.data = ""
     page_number = request.args.get("page", "1")
     page_number = int(page_number) if page_number.isdigit() else 1
-    themes = services.themes_of(consultation)
-    error = None
+    themes = tagging.themes_of(consultation)
+    errors: list[str] = []
     if request.method == "POST":
         if not ConfirmForm().validate_on_submit():
             abort(400)
         shown = [int(v) for v in request.form.getlist("answer") if v.isdigit()]
-        try:
-            assignments = {rid: {int(v) for v in request.form.getlist(f"themes-{rid}") if v.isdigit()}
-                           for rid in shown}
-            changed = services.set_tags(consultation, code, assignments, actor=current_user)
-        except services.ReportError as exc:
-            db.session.rollback()
-            error = str(exc)
-        else:
-            db.session.commit()
-            flash(_("Themes saved for %(n)s answers.", n=changed), "success")
-            return redirect(request.full_path if request.query_string else request.path)
+        assignments = {rid: {int(v) for v in request.form.getlist(f"themes-{rid}") if v.isdigit()} for rid in shown}
+        done = carry_out(lambda: tagging.set_tags(consultation, code, assignments, actor=current_user),
+                         done=lambda changed: _("Themes saved for %(n)s answers.", n=changed),
+                         then=request.full_path if request.query_string else request.path,
+                         refused=lambda exc: errors.append(str(exc)))
+        if done:
+            return done
+    error = errors[0] if errors else None
     try:
-        page = services.tagging_page(consultation, code, page=page_number, untagged=bool(filters.untagged.data),
+        page = tagging.tagging_page(consultation, code, page=page_number, untagged=bool(filters.untagged.data),
                                      group=filters.group.data or None)
-    except services.ReportError:
+    except ReportError:
         abort(404)
-    names = dict(_group_choices(consultation)[1:-1])
-    places = {loc.code: tr(loc.name) for loc in consultation.localities}
+    names = dict(_group_choices(reference)[1:-1])
+    places = {code: tr(reference["locality_names"][code]) for code in reference["localities"]}
     return (render_template("reports/tag_answers.html", consultation=consultation, page=page, themes=themes,
                             filters=filters, confirm=ConfirmForm(), error=error, code=code, group_names=names,
                             locality_names=places),
@@ -277,6 +271,31 @@ def tag_answers(consultation_id, code):
 
 # --- population figures ------------------------------------------------------------------------------------------
 
+#: Problems listed on the page; a file with more says how many more.
+PROBLEMS_SHOWN = 100
+
+
+def _uploaded_text(form: PopulationImportForm) -> str | None:
+    """The uploaded file's text; None, with the reason on the form's file field, when there is none."""
+    upload = form.file.data
+    if not upload or not getattr(upload, "filename", ""):
+        form_error(form, "file", _("Select a CSV file of population figures"))
+        return None
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        form_error(form, "file", _("The file must be UTF-8 text (save it as \"CSV UTF-8\")"))
+        return None
+
+
+def _problem_lines(exc: PopulationFileError) -> list[str]:
+    lines = [_("Line %(line)s: %(reason)s", line=line, reason=reason) if line else reason
+             for line, reason in exc.problems[:PROBLEMS_SHOWN]]
+    if len(exc.problems) > PROBLEMS_SHOWN:
+        lines.append(_("… and %(n)s more problems.", n=len(exc.problems) - PROBLEMS_SHOWN))
+    return lines
+
+
 @bp.route("/population", methods=["GET", "POST"])
 @login_required
 def population():
@@ -284,31 +303,17 @@ def population():
         abort(403)
     form = PopulationImportForm()
     problems: list[str] = []
-    if form.validate_on_submit():
-        upload = form.file.data
-        if not upload or not getattr(upload, "filename", ""):
-            form_error(form, "file", _("Select a CSV file of population figures"))
-        else:
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = None
-                form_error(form, "file", _("The file must be UTF-8 text (save it as \"CSV UTF-8\")"))
-            if text is not None:
-                try:
-                    count = services.import_population(text, actor=current_user)
-                except services.PopulationFileError as exc:
-                    db.session.rollback()
-                    form_error(form, "file", str(exc))
-                    problems = [_("Line %(line)s: %(reason)s", line=line, reason=reason) if line else reason
-                                for line, reason in exc.problems[:100]]
-                    if len(exc.problems) > 100:
-                        problems.append(_("… and %(n)s more problems.", n=len(exc.problems) - 100))
-                else:
-                    db.session.commit()
-                    flash(_("%(n)s population figures imported.", n=count), "success")
-                    return redirect(url_for("reports.population"))
-    return (render_template("reports/population.html", form=form, overview=services.population_overview(),
-                            problems=problems,
-                            band_codes={t: services.allowed_bands(t) for t in BAND_TYPES}),
-            400 if form.errors else 200)
+    text = _uploaded_text(form) if form.validate_on_submit() else None
+    if text is not None:
+
+        def refused(exc: PopulationFileError) -> None:
+            form_error(form, "file", str(exc))
+            problems.extend(_problem_lines(exc))
+
+        done = carry_out(lambda: populations.import_population(text, actor=current_user),
+                         done=lambda count: _("%(n)s population figures imported.", n=count),
+                         then=url_for("reports.population"), refused=refused)
+        if done:
+            return done
+    return form_page("reports/population.html", form, overview=populations.population_overview(),
+                     problems=problems, band_codes={t: populations.allowed_bands(t) for t in BAND_TYPES})

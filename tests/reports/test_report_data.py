@@ -1,7 +1,10 @@
 """The report's figures, computed from plain data (no database, no Flask)."""
 
+import gzip
+
 from consult.reports import data
 from consult.reports.charts import bar_chart
+from consult.reports.raw import pack, raw_table, unpack
 
 
 def person(id, group=None, locality=None, **kw):
@@ -152,8 +155,8 @@ def test_raw_rows_keep_no_identifiers_and_only_the_week():
     responses = [person(41, "carer", "PET", date="2027-01-07", reference="ABC123",
                         answers={"ideas": "Buses", "services": ["bus", "day"]})]
     ballots = [dict(ballot(99, "gp", "SEA", date="2027-01-09"), voter_key="user:5", choices={"P1": 2})]
-    raw = data.raw_table(questions, [{"code": "P1", "title": {"en": "One"}}, {"code": "P2", "title": {"en": "Two"}}],
-                         responses, ballots, data.tag_index([{"response": 41, "question": "ideas", "theme": 3}]))
+    raw = raw_table(questions, [{"code": "P1", "title": {"en": "One"}}, {"code": "P2", "title": {"en": "Two"}}],
+                    responses, ballots, data.tag_index([{"response": 41, "question": "ideas", "theme": 3}]))
     keys = [(c["kind"], c["key"]) for c in raw["columns"]]
     assert ("question", "ideas") in keys and ("themes", "ideas") in keys and ("priority", "P2") in keys
     response_row, ballot_row = raw["rows"]
@@ -165,6 +168,16 @@ def test_raw_rows_keep_no_identifiers_and_only_the_week():
     ballot_dict = dict(zip(keys, ballot_row))
     assert ballot_dict[("field", "record")] == "ballot" and ballot_dict[("priority", "P1")] == 2
     assert ballot_dict[("field", "week")] == "2027-01-04"
+
+
+def test_raw_rows_are_stored_as_gzipped_utf8_json_and_read_back_the_same():
+    rows = {"columns": [{"kind": "question", "key": "ideas", "text": {"ur": "خیالات"}}],
+            "rows": [["response", 1, "web", "2027-01-04", "ur", None, "PET", [3, 7], 2.5]]}
+    packed = pack(rows)
+    assert packed[:2] == b"\x1f\x8b"  # gzip
+    assert gzip.decompress(packed).decode("utf-8").startswith('{"columns":[{"kind":"question","key":"ideas"')
+    assert "خیالات".encode() in gzip.decompress(packed)
+    assert unpack(packed) == rows
 
 
 def test_bar_chart_is_an_accessible_image_and_never_relies_on_colour():

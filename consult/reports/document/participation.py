@@ -1,0 +1,134 @@
+"""The report's first sections: the summary, who took part, and taking part over time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from consult.reports.document.cells import (
+    cell,
+    chart,
+    count_cell,
+    count_text,
+    day_text,
+    percent_cell,
+    table,
+    when_text,
+)
+from consult.reports.document.labels import Labels
+
+
+def summary_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
+    part = data["participation"]
+    rows = [[cell(_("Status"), header=True), cell(data["consultation"]["status"],
+                                                   labels.statuses.get(data["consultation"]["status"]))],
+            [cell(_("Figures as of"), header=True), cell(data["as_of"], when_text(data["as_of"]))],
+            [cell(_("Open from"), header=True), cell(data["consultation"]["opens_at"],
+                                                      when_text(data["consultation"]["opens_at"]))],
+            [cell(_("Closing"), header=True), cell(data["consultation"]["closes_at"],
+                                                    when_text(data["consultation"]["closes_at"]))]]
+    if data["has_survey"]:
+        rows.append([cell(_("Survey responses"), header=True), count_cell(part["responses"], "summary.responses")])
+    if data["has_vote"]:
+        rows.append([cell(_("Ballots"), header=True), count_cell(part["ballots"], "summary.ballots")])
+    margin = data["representativeness"]["margin"]
+    rows.append([cell(_("Under-representation margin"), header=True),
+                 cell(margin, _("%(points)s percentage points", points=f"{margin:g}"), numeric=True,
+                      figure="summary.margin")])
+    flagged: list[str] = []
+    groups: dict[tuple[str | None, str | None], list[str]] = {}
+    for item in data["representativeness"]["under_represented"]:
+        key = (item["band_type"], item["locality"]) if item["kind"] == "band" else (None, None)
+        name = labels.locality(item["locality"]) if item["kind"] == "locality" else labels.band(item["band_type"],
+                                                                                               item["band"])
+        groups.setdefault(key, []).append(f"{name} ({item['difference']:+.1f})")
+    for (band_type, scope), names in groups.items():
+        what = _("Localities") if band_type is None else _("%(what)s, %(scope)s", what=labels.band_types[band_type],
+                                                          scope=labels.scope(scope))
+        flagged.append(f"{what}: {', '.join(names)}")
+    blocks = [{"table": table("summary", _("This report at a glance"), [(_("Item"), False), (_("Value"), False)],
+                              rows)}]
+    paragraphs = ([_("In brackets: percentage points below the group's share of the population. Groups are "
+                     "compared with the population of the consultation's localities; see \"How representative are "
+                     "the people who took part?\".")] if flagged
+                  else [_("No group is under-represented by more than the margin.")])
+    blocks.append({"heading": _("Groups under-represented by more than %(points)s percentage points",
+                                points=f"{margin:g}"), "list": flagged or None, "paragraphs": paragraphs})
+    return {"id": "summary", "title": _("Summary"), "sheet": _("Summary"), "paragraphs": [], "blocks": blocks}
+
+
+def participation_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
+    part = data["participation"]
+    has_survey, has_vote = data["has_survey"], data["has_vote"]
+    blocks = []
+    for dimension, rows in part["by"].items():
+        name = labels.dimensions[dimension]
+        columns = [(name, False)]
+        if has_survey:
+            columns += [(_("Survey responses"), True), (_("Share of responses"), True)]
+        if has_vote:
+            columns += [(_("Ballots"), True), (_("Share of ballots"), True)]
+        body = []
+        for row in rows:
+            line = [cell(row["key"], labels.key(dimension, row["key"]), header=True)]
+            prefix = f"participation.{dimension}.{row['key']}"
+            if has_survey:
+                line += [count_cell(row["responses"], f"{prefix}.responses"),
+                         percent_cell(row["responses_percent"], f"{prefix}.responses_percent")]
+            if has_vote:
+                line += [count_cell(row["ballots"], f"{prefix}.ballots"),
+                         percent_cell(row["ballots_percent"], f"{prefix}.ballots_percent")]
+            body.append(line)
+        series = []
+        if has_survey:
+            series.append(_("Survey responses"))
+        if has_vote:
+            series.append(_("Ballots"))
+        categories = [{"label": labels.key(dimension, row["key"]),
+                       "values": ([row["responses"]] if has_survey else []) + ([row["ballots"]] if has_vote else [])}
+                      for row in rows]
+        values = [v for c in categories for v in c["values"]]
+        figure = chart(chart_id=f"chart-participation-{dimension}",
+                       title=_("Who took part, by %(dimension)s", dimension=name.lower()),
+                       categories=categories, series=series, value_text=count_text) if any(values) else None
+        blocks.append({"heading": name, "chart": figure,
+                       "table": table(f"participation-{dimension}",
+                                      _("Who took part, by %(dimension)s", dimension=name.lower()), columns, body)})
+    paragraphs = [_("Survey responses are counted when they were submitted; each ballot is one person's vote. "
+                    "Someone who answered the survey and voted is counted in both.")]
+    return {"id": "participation", "title": _("Who took part"), "sheet": _("Participation"),
+            "paragraphs": paragraphs, "blocks": blocks}
+
+
+def _by_date(entries: list[dict[str, Any]], key: str, kinds: list[str]) -> list[list[dict[str, Any]]]:
+    """One row per week or day (`key`): the date, then the count of each kind ("responses", "ballots")."""
+    return [[cell(e[key], day_text(e[key]), header=True)]
+            + [count_cell(e[kind], f"over_time.{key}.{e[key]}.{kind}") for kind in kinds] for e in entries]
+
+
+def over_time_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
+    timing = data["over_time"]
+    names = {"responses": _("Survey responses"), "ballots": _("Ballots")}
+    kinds = [kind for kind, held in (("responses", data["has_survey"]), ("ballots", data["has_vote"])) if held]
+    rows = _by_date(timing["weeks"], "week", kinds)
+    categories = [{"label": day_text(w["week"]), "values": [w[kind] for kind in kinds]} for w in timing["weeks"]]
+    blocks = [{"heading": _("By week"),
+               "chart": chart(chart_id="chart-over-time-weeks", title=_("Responses and ballots each week"),
+                              categories=categories, series=[names[kind] for kind in kinds],
+                              value_text=count_text) if rows else None,
+               "table": table("over-time-weeks", _("Responses and ballots each week"),
+                              [(_("Week beginning"), False)] + [(names[kind], True) for kind in kinds], rows),
+               "paragraphs": [] if rows else [_("Nobody has taken part yet.")]}]
+    if timing["days"]:
+        by_day = timing["responses_by_day"]
+        kinds = ["responses", "ballots"] if by_day else ["ballots"]
+        paragraphs = [] if by_day else [_("The survey is anonymous, so responses are dated by week only; "
+                                          "this table counts ballots.")]
+        blocks.append({"heading": _("By day"), "paragraphs": paragraphs,
+                       "table": table("over-time-days", _("Ballots each day") if not by_day
+                                      else _("Responses and ballots each day"),
+                                      [(_("Day"), False)] + [(names[kind], True) for kind in kinds],
+                                      _by_date(timing["days"], "day", kinds))})
+    return {"id": "over-time", "title": _("Taking part over time"), "sheet": _("Over time"), "paragraphs": [],
+            "blocks": blocks}

@@ -1,0 +1,71 @@
+"""The report's section on the priority vote: the weighting schemes side by side, and places by locality."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+
+from consult.reports.document.cells import cell, chart, count_cell, percent_cell, percent_text, table, when_text
+from consult.reports.document.labels import Labels
+
+
+def _localities_block(p: dict[str, Any], labels: Labels, scheme_name: str) -> dict[str, Any]:
+    """Each priority's place among each locality's own ballots, under the consultation's weighting."""
+    codes = [r["code"] for r in p["rows"]]
+    places = sorted(p["localities"])
+    columns = [(_("Priority"), False)] + [(labels.locality(c), True) for c in places]
+    rank_of = {c: {r["code"]: r["rank"] for r in p["localities"][c]} for c in places}
+    rows = [[cell(code, labels.priority(code), header=True)]
+            + [count_cell(rank_of[c].get(code), f"priorities.{code}.locality.{c}.rank") for c in places]
+            for code in codes]
+    return {"heading": _("Places in each locality"),
+            "paragraphs": [_("Each locality's own ballots, with \"%(scheme)s\".", scheme=scheme_name)],
+            "table": table("priorities-localities", _("Place of each priority in each locality"), columns, rows)}
+
+
+def priorities_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
+    p = data["priorities"]
+    if not data["has_vote"]:
+        return None
+    if p is None:
+        return {"id": "priorities", "title": _("Priority vote"), "sheet": _("Priorities"),
+                "paragraphs": [_("The priority vote's results have not been calculated.")], "blocks": []}
+    main = p["weighting"]
+    scheme_name = labels.schemes.get(main, main)
+    paragraphs = [_("Results calculated %(when)s from %(n)s ballots. The places use \"%(scheme)s\", the weighting "
+                    "chosen for this consultation; the other weightings are shown beside it for comparison.",
+                    when=when_text(p["computed_at"]), n=f"{p['ballots']:,}", scheme=scheme_name)]
+    if p["resamples"]:
+        paragraphs.append(_("\"Likely places\" come from counting the votes again %(n)s times, each time picking "
+                            "ballots at random from each stakeholder group's own ballots: a priority came within "
+                            "that range of places in 90 out of 100 counts.", n=f"{p['resamples']:,}"))
+    columns = [(_("Priority"), False)]
+    groups = [("", 1)]
+    for s in p["schemes"]:
+        columns += [(_("Place"), True), (_("Share"), True), (_("Likely places"), False)]
+        groups.append((labels.schemes.get(s, s), 3))
+    rows = []
+    for row in p["rows"]:
+        line = [cell(row["code"], labels.priority(row["code"]), header=True)]
+        for s in p["schemes"]:
+            c = row["schemes"][s]
+            interval = c["interval"]
+            interval_text = "–" if not interval else (str(interval[0]) if interval[0] == interval[1]
+                                                      else _("%(low)s to %(high)s", low=interval[0], high=interval[1]))
+            line += [count_cell(c["rank"], f"priorities.{row['code']}.{s}.rank"),
+                     percent_cell(c["share"], f"priorities.{row['code']}.{s}.share"),
+                     cell(interval, interval_text, figure=f"priorities.{row['code']}.{s}.interval")]
+        rows.append(line)
+    blocks = [{"heading": _("The weighting schemes side by side"),
+               "chart": chart(chart_id="chart-priorities",
+                              title=_("Share of the total score: %(scheme)s", scheme=scheme_name),
+                              categories=[{"label": labels.priority(r["code"]),
+                                           "values": [r["schemes"][main]["share"]]} for r in p["rows"]],
+                              value_text=percent_text) if p["rows"] and main else None,
+               "table": table("priorities", _("Priorities in order, under each weighting scheme"), columns, rows,
+                              groups=groups)}]
+    if p["localities"]:
+        blocks.append(_localities_block(p, labels, scheme_name))
+    return {"id": "priorities", "title": _("Priority vote"), "sheet": _("Priorities"), "paragraphs": paragraphs,
+            "blocks": blocks}
