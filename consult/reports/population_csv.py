@@ -47,13 +47,18 @@ def _columns(reader) -> dict[str, int]:
     return {c: names.index(c) for c in COLUMNS}
 
 
+def _shown(value: str, limit: int = 20) -> str:
+    """A value quoted back in a problem, cut short: a line may hold thousands of characters."""
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
 def _population(number: str) -> tuple[int | None, str | None]:
     """The number of people, or why it is not one."""
     if not number.isdecimal():
-        return None, _("population must be a whole number of 0 or more, not \"%(value)s\"", value=number)
+        return None, _("population must be a whole number of 0 or more, not \"%(value)s\"", value=_shown(number))
     # Python will not read a number of more than 4,300 digits, and none of over nine digits is allowed anyway.
     if len(number.lstrip("0")) > len(str(MAX_POPULATION)) or int(number) > MAX_POPULATION:
-        return None, _("population %(value)s is too large", value=number)
+        return None, _("population %(value)s is too large", value=_shown(number))
     return int(number), None
 
 

@@ -88,9 +88,15 @@ def test_nul_bytes_are_a_problem_on_their_line_not_a_crash():
     assert found[3] == "unknown locality code \"P\x00ET\""
 
 
-@pytest.mark.parametrize("number", [str(MAX_POPULATION + 1), "9" * 30, "1" * 5000])
-def test_huge_numbers_are_too_large(number):
-    assert problems(HEAD + f"PET,age_band,65_74,{number}\n") == [(2, f"population {number} is too large")]
+@pytest.mark.parametrize("number, shown", [(str(MAX_POPULATION + 1), str(MAX_POPULATION + 1)),
+                                           ("9" * 30, "9" * 20 + "…"), ("1" * 5000, "1" * 20 + "…")])
+def test_huge_numbers_are_too_large_and_quoted_back_short(number, shown):
+    assert problems(HEAD + f"PET,age_band,65_74,{number}\n") == [(2, f"population {shown} is too large")]
+
+
+def test_a_long_value_that_is_not_a_number_is_quoted_back_short():
+    assert problems(HEAD + "PET,age_band,65_74," + "x" * 5000 + "\n") == [
+        (2, "population must be a whole number of 0 or more, not \"" + "x" * 20 + "…\"")]
 
 
 def test_the_largest_population_and_leading_zeros_are_read():
