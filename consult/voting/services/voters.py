@@ -173,7 +173,7 @@ class CodeHolder(Voter):
         self.cast = True
 
 
-class Invitee(Voter):
+class LinkHolder(Voter):
     """The holder of a personal invitation link, counted for the invitation's group and locality. A link votes
     once: its invitation is then responded, and the link is spent."""
 
@@ -227,7 +227,7 @@ def current_voter(consultation: Consultation, user, *, invitation=None,
     """Who is voting on the website: the holder of the personal link this browser followed, else of the voting code
     it entered (`code`, as CodeHolder.remembered left it), else a signed-in member who may vote here; else nobody."""
     if invitation is not None and invitation.consultation_id == consultation.id:
-        return Invitee(invitation)
+        return LinkHolder(invitation)
     if code and db.session.get(VotingCode, code.get("id")) is not None:
         return CodeHolder.from_remembered(code)
     memberships = voting_memberships(user, consultation)
