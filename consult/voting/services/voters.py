@@ -8,7 +8,7 @@ database's one unique constraint (consultation, voter key) keep them to one ball
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -67,7 +67,7 @@ class Voter:
     #: A personal link votes once: nobody may change the vote it cast.
     votes_once = False
     #: The memberships a signed-in member may vote as (the others vote as one group and locality).
-    memberships: tuple[Membership, ...] | list[Membership] = ()
+    memberships: Sequence[Membership] = ()
     membership: Membership | None = None
 
     def __init__(self, key: str, stakeholder_group: StakeholderGroup | None, locality: Locality | None,
