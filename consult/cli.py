@@ -194,7 +194,8 @@ def _consultation_or_fail(slug: str):
 @click.argument("file", type=click.Path(dir_okay=False))
 def ballots_import(slug: str, file: str):
     """Add the ballots in a CSV file (voter,group,locality,priority,value): all of them, or none."""
-    from consult.voting.services import BallotsFileError, import_ballots
+    from consult.voting.ballots_csv import BallotsFileError
+    from consult.voting.services.importing import import_ballots
 
     consultation = _consultation_or_fail(slug)
     try:

@@ -106,13 +106,13 @@ def make_consultation(*, localities=None, groups=None, vote: dict | None = None,
 def make_ballot(consultation, values: dict, *, group=None, locality=None, voter_key: str | None = None,
                 channel: str = "import", user=None):
     """A ballot checked and stored by the voting service (as every channel is), whatever the voting window."""
-    from consult.voting.services import Voter, store_ballot
+    from consult.voting.services.casting import store_ballot
+    from consult.voting.services.voters import Voter
 
-    voter = Voter(key=voter_key or f"ref:factory-{next(_seq)}",
-                  stakeholder_group=group or consultation.group_weights[0].stakeholder_group,
-                  locality=locality or consultation.localities[0], channel=channel,
-                  user_id=getattr(user, "id", None))
-    ballot, _replaced = store_ballot(consultation, voter, values, replace=False, audit_channel="cli")
+    voter = Voter(voter_key or f"ref:factory-{next(_seq)}", group or consultation.group_weights[0].stakeholder_group,
+                  locality or consultation.localities[0], channel, user_id=getattr(user, "id", None),
+                  audit_channel="cli")
+    ballot, _replaced = store_ballot(consultation, voter, values)
     return ballot
 
 
@@ -122,7 +122,7 @@ def make_voting_code(consultation, *, used: bool = False):
 
     from consult.core.models import utcnow
     from consult.voting.models import VotingCode
-    from consult.voting.services import hash_code, issue_codes
+    from consult.voting.services.codes import hash_code, issue_codes
 
     code = issue_codes(consultation, 1)[0]
     row = db.session.scalar(select(VotingCode).where(VotingCode.code_hash == hash_code(code)))

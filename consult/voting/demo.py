@@ -20,7 +20,10 @@ from consult.localities.models import Membership, PlanningGroup
 from consult.voting.models import VotingCode
 from consult.voting.permissions import voting_memberships
 from consult.voting.results import compute_results, latest_snapshot
-from consult.voting.services import Voter, hash_code, issue_codes, store_ballot, vote_is_locked
+from consult.voting.services.casting import store_ballot
+from consult.voting.services.codes import hash_code, issue_codes
+from consult.voting.services.priorities import vote_is_locked
+from consult.voting.services.voters import CodeHolder, Member, PaperBallot
 
 #: How much each stakeholder group leans towards each priority (unlisted priorities weigh 1).
 OLDER_PEOPLE_LEANINGS = {
@@ -101,12 +104,9 @@ def _ballots_for(consultation: Consultation, leanings, turnout: float, codes: in
         if not memberships or rng.random() > turnout:
             continue
         membership = rng.choice(memberships)
-        group = membership.stakeholder_group
-        voter = Voter(key=f"user:{user.id}", stakeholder_group=group, locality=membership.planning_group.locality,
-                      channel="web", user_id=user.id)
-        store_ballot(consultation, voter, _values(rng, vote, leanings.get(group.code, {})),
-                     locale=user.preferred_locale or consultation.default_locale, actor=user,
-                     now=_moment(rng, consultation))
+        values = _values(rng, vote, leanings.get(membership.stakeholder_group.code, {}))
+        store_ballot(consultation, Member(user, memberships, membership), values,
+                     locale=user.preferred_locale or consultation.default_locale, now=_moment(rng, consultation))
         cast += 1
 
     # Code holders met at drop-ins: mostly residents and people who use services.
@@ -117,21 +117,19 @@ def _ballots_for(consultation: Consultation, leanings, turnout: float, codes: in
             group_code = rng.choices(["resident", "service_user", "carer", "voluntary"], weights=[4, 3, 2, 1])[0]
             when = _moment(rng, consultation)
             row.used_at = when
-            voter = Voter(key=f"code:{row.id}", stakeholder_group=groups[group_code], locality=rng.choice(places),
-                          channel="code", voting_code_id=row.id)
+            voter = CodeHolder(row.id, groups[group_code], rng.choice(places))
             store_ballot(consultation, voter, _values(rng, vote, leanings.get(group_code, {})),
-                         locale=rng.choice(["en", "en", "cy", "ur"]), replace=False, now=when)
+                         locale=rng.choice(["en", "en", "cy", "ur"]), now=when)
             cast += 1
 
     # Paper forms and meeting ballots, keyed in by the facilitator.
     for channel, count in (("paper", paper), ("meeting", meetings)):
         for i in range(count):
             group_code = rng.choices(list(PAPER_GROUPS), weights=list(PAPER_GROUPS.values()))[0]
-            voter = Voter(key=f"paper:demo-{consultation.slug}-{channel}-{i}", stakeholder_group=groups[group_code],
-                          locality=rng.choice(places), channel=channel,
-                          entered_by_id=getattr(facilitator, "id", None))
-            store_ballot(consultation, voter, _values(rng, vote, leanings.get(group_code, {})), replace=False,
-                         actor=facilitator, audit_channel=channel, now=_moment(rng, consultation))
+            voter = PaperBallot(channel, groups[group_code], rng.choice(places), entered_by=facilitator,
+                                token=f"demo-{consultation.slug}-{channel}-{i}")
+            store_ballot(consultation, voter, _values(rng, vote, leanings.get(group_code, {})),
+                         now=_moment(rng, consultation))
             cast += 1
     return cast
 
@@ -147,7 +145,7 @@ def load_voting_demo() -> dict[str, int]:
             rng = random.Random(slug)
             added[slug] = _ballots_for(consultation, leanings, turnout, codes, paper, meetings, rng)
             db.session.flush()
-        if consultation.status in ("closed", "published") and latest_snapshot(consultation) is None:
+        if consultation.status.has_ended and latest_snapshot(consultation) is None:
             compute_results(consultation.id)
     return added
 

@@ -19,7 +19,7 @@ from wtforms import DecimalField, IntegerField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from consult.core.forms import ChoiceMultipleField, ChoiceRadioField, ChoiceSelectField, LocalizedForm
-from consult.voting.services import MAX_CODES_PER_BATCH
+from consult.voting.services.codes import MAX_CODES_PER_BATCH
 
 #: Ballot inputs are named "p-<priority code>"; approval uses one checkbox group.
 FIELD_PREFIX = "p-"

@@ -18,6 +18,8 @@ METHODS = ("ranking", "approval", "points")
 SCHEMES = ("equal_people", "group_weights", "group_shares")
 #: How a ballot arrived: a signed-in member, a single-use voting code, a paper form, a meeting, a CSV import.
 CHANNELS = ("web", "code", "paper", "meeting", "import")
+#: The channels staff key in: their ballots name nobody.
+PAPER_CHANNELS = ("paper", "meeting")
 
 
 class Vote(db.Model):
@@ -94,8 +96,8 @@ class Ballot(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id", ondelete="CASCADE"))
-    #: Who voted, as one key so one unique constraint covers every channel:
-    #: "user:<id>", "code:<id>", "paper:<uuid>" or "ref:<voter column of an import>".
+    #: Who voted, as one key so one unique constraint covers every channel (spelt in voting.services.voters):
+    #: "user:<id>", "code:<id>", "invite:<id>", "paper:<uuid>" or "ref:<voter column of an import>".
     voter_key: Mapped[str] = mapped_column(String(120))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     voting_code_id: Mapped[int | None] = mapped_column(ForeignKey("voting_codes.id", ondelete="SET NULL"))

@@ -22,8 +22,9 @@ from consult.core.errors import RuleError
 from consult.core.models import utcnow
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
+from consult.voting.intervals import rank_intervals_by_scheme
 from consult.voting.models import Ballot, BallotChoice, ResultsSnapshot
-from consult.voting.tally import SCHEMES, TallyResult, rank_intervals_by_scheme, tally
+from consult.voting.tally import SCHEMES, TallyResult, tally
 
 #: Bootstrap settings for stored results (issue 3: at least 1,000 resamples, 90% intervals).
 RESAMPLES = 1000

@@ -3,6 +3,8 @@
 Everything here is pure: plain data in, plain data out, no Flask or database.
 The tally works on the small per-(group, priority) table that a SQL
 ``GROUP BY`` returns, so its cost does not depend on the number of ballots.
+How groups are weighted is consult.voting.weighting; the bootstrap intervals,
+offered here with the rest of the tally, are consult.voting.intervals.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
+from consult.voting.intervals import rank_intervals, rank_intervals_by_scheme
+from consult.voting.weighting import SCHEMES, check_codes, check_scheme, checked_weights, group_factor, tied
 
 __all__ = [
     "METHODS",
@@ -30,15 +33,6 @@ __all__ = [
 ]
 
 METHODS: tuple[str, ...] = ("ranking", "approval", "points")
-SCHEMES: tuple[str, ...] = ("equal_people", "group_weights", "group_shares")
-
-# Scores this close count as equal (DESIGN section 6: "within 1e-9 relative").
-# The absolute floor only matters for scores that are essentially zero.
-REL_TOL = 1e-9
-ABS_TOL = 1e-12
-
-# Upper bound on the working memory of one bootstrap chunk.
-_CHUNK_BYTES = 48 * 1024 * 1024
 
 
 class BallotError(ValueError):
@@ -220,39 +214,6 @@ class TallyResult:
         }
 
 
-def _check_scheme(scheme: str) -> None:
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown weighting scheme {scheme!r}; expected one of {SCHEMES}")
-
-
-def _check_codes(priority_codes: Sequence[str]) -> None:
-    if len(set(priority_codes)) != len(priority_codes):
-        raise ValueError("priority codes must be unique")
-
-
-def _group_factor(scheme: str, weight: float, n: int) -> float:
-    """What one point from a group is worth under ``scheme`` (n = the group's ballot count)."""
-    if scheme == "equal_people":
-        return 1.0
-    if scheme == "group_weights":
-        return weight
-    # group_shares: the group's ballots together carry its weight; an empty group carries nothing.
-    return weight / n if n > 0 else 0.0
-
-
-def _checked_weights(groups: Iterable[str], weights: Mapping[str, float]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for g in groups:
-        if g not in weights:
-            raise ValueError(f"no weight given for stakeholder group {g!r}")
-        w = float(weights[g])
-        # A negative weight would let one group subtract from another's voice.
-        if not math.isfinite(w) or w < 0:
-            raise ValueError(f"weight for group {g!r} must be a finite number >= 0, got {weights[g]!r}")
-        out[g] = w
-    return out
-
-
 def competition_ranks(scores: Mapping[str, float]) -> dict[str, int]:
     """Competition ranks (1, 2, 2, 4); a tie-run is every score close to the run's first (largest) score."""
     ordered = sorted(scores, key=lambda c: (-scores[c], c))
@@ -261,12 +222,43 @@ def competition_ranks(scores: Mapping[str, float]) -> dict[str, int]:
     for i, code in enumerate(ordered):
         # Compare with the run's first member, not the previous one, so a slow drift of
         # near-equal scores cannot chain into one long tie. rank_intervals uses the same rule.
-        if i == 0 or not math.isclose(scores[code], anchor, rel_tol=REL_TOL, abs_tol=ABS_TOL):
+        if i == 0 or not tied(scores[code], anchor):
             anchor = scores[code]
             ranks[code] = i + 1
         else:
             ranks[code] = ranks[ordered[i - 1]]
     return ranks
+
+
+def _checked_counts(ballots_by_group: Mapping[str, int]) -> dict[str, int]:
+    """Each group's ballot count, in sorted group order; a count that is not a whole number >= 0 is a ValueError."""
+    counts: dict[str, int] = {}
+    for g in sorted(ballots_by_group):
+        n = ballots_by_group[g]
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
+            raise ValueError(f"ballot count for group {g!r} must be a whole number >= 0, got {n!r}")
+        counts[g] = int(n)
+    return counts
+
+
+def _checked_sums(sums: Mapping[tuple[str, str], float], counts: Mapping[str, int],
+                  priority_codes: Sequence[str]) -> dict[tuple[str, str], float]:
+    """S(g,p) as floats, refusing sums that name an unknown group or priority or that the counts contradict."""
+    known = set(priority_codes)
+    table: dict[tuple[str, str], float] = {}
+    for (g, p), s in sums.items():
+        if g not in counts:
+            raise ValueError(f"points recorded for group {g!r}, which has no ballot count")
+        if p not in known:
+            raise ValueError(f"points recorded for unknown priority {p!r}")
+        value = float(s)  # SQL SUM may hand back Decimal or int
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"point sum for ({g!r}, {p!r}) must be a finite number >= 0, got {s!r}")
+        # Points without ballots means the two queries disagree; a silent 0 would hide that.
+        if counts[g] == 0 and value != 0:
+            raise ValueError(f"group {g!r} has points for {p!r} but no ballots")
+        table[(g, p)] = value
+    return table
 
 
 def tally(
@@ -285,33 +277,14 @@ def tally(
     priorities are listed by rank then code. Every priority and every group
     in ``ballots_by_group`` appears in the result. Cost is O(groups x priorities).
     """
-    _check_scheme(scheme)
-    _check_codes(priority_codes)
-    groups = sorted(ballots_by_group)
-    counts: dict[str, int] = {}
-    for g in groups:
-        n = ballots_by_group[g]
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-            raise ValueError(f"ballot count for group {g!r} must be a whole number >= 0, got {n!r}")
-        counts[g] = int(n)
-    w = _checked_weights(groups, weights)
+    check_scheme(scheme)
+    check_codes(priority_codes)
+    counts = _checked_counts(ballots_by_group)
+    groups = list(counts)
+    w = checked_weights(groups, weights)
+    table = _checked_sums(sums, counts, priority_codes)
 
-    known = set(priority_codes)
-    table: dict[tuple[str, str], float] = {}
-    for (g, p), s in sums.items():
-        if g not in counts:
-            raise ValueError(f"points recorded for group {g!r}, which has no ballot count")
-        if p not in known:
-            raise ValueError(f"points recorded for unknown priority {p!r}")
-        value = float(s)  # SQL SUM may hand back Decimal or int
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"point sum for ({g!r}, {p!r}) must be a finite number >= 0, got {s!r}")
-        # Points without ballots means the two queries disagree; a silent 0 would hide that.
-        if counts[g] == 0 and value != 0:
-            raise ValueError(f"group {g!r} has points for {p!r} but no ballots")
-        table[(g, p)] = value
-
-    factor = {g: _group_factor(scheme, w[g], counts[g]) for g in groups}
+    factor = {g: group_factor(scheme, w[g], counts[g]) for g in groups}
     by_group: dict[str, dict[str, float]] = {
         p: {g: factor[g] * table.get((g, p), 0.0) for g in groups} for p in priority_codes
     }
@@ -330,12 +303,7 @@ def tally(
         for p in priority_codes
     ]
     results.sort(key=lambda r: (r.rank, r.code))
-    return TallyResult(
-        scheme=scheme,
-        ballots=sum(counts.values()),
-        ballots_by_group=counts,
-        priorities=results,
-    )
+    return TallyResult(scheme=scheme, ballots=sum(counts.values()), ballots_by_group=counts, priorities=results)
 
 
 def tally_ballots(
@@ -356,137 +324,3 @@ def tally_ballots(
         for p, v in points.items():
             sums[(group, p)] = sums.get((group, p), 0) + v
     return tally(priority_codes, sums, counts, weights, scheme)
-
-
-# --------------------------------------------------------------------------
-# Bootstrap rank intervals
-# --------------------------------------------------------------------------
-
-
-def _competition_ranks_rows(scores: np.ndarray) -> np.ndarray:
-    """Row-wise competition ranks of an (R x m) score array, with exactly the tie rule of tally()."""
-    r, m = scores.shape
-    order = np.argsort(-scores, axis=1, kind="stable")
-    s = np.take_along_axis(scores, order, axis=1)
-    ranks_sorted = np.empty((r, m), dtype=np.int64)
-    ranks_sorted[:, 0] = 1
-    anchor = s[:, 0].copy()
-    for j in range(1, m):
-        diff = np.abs(s[:, j] - anchor)
-        # Same arithmetic as math.isclose, so point ranks and resampled ranks agree on ties.
-        close = (diff <= REL_TOL * np.maximum(np.abs(s[:, j]), np.abs(anchor))) | (diff <= ABS_TOL)
-        ranks_sorted[:, j] = np.where(close, ranks_sorted[:, j - 1], j + 1)
-        anchor = np.where(close, anchor, s[:, j])
-    ranks = np.empty_like(ranks_sorted)
-    np.put_along_axis(ranks, order, ranks_sorted, axis=1)
-    return ranks
-
-
-def _resampled_sums(rng: np.random.Generator, points: np.ndarray, chunk: int) -> np.ndarray:
-    """S(g,.) for ``chunk`` resamples of the group's n ballots drawn with replacement: (chunk x m)."""
-    n = points.shape[0]
-    # Drawing ballot indices and counting them is the multinomial(n, 1/n) draw, but far
-    # faster than numpy's multinomial for large n; counts @ points then sums each resample.
-    idx = rng.integers(0, n, size=(chunk, n))
-    idx += (np.arange(chunk, dtype=idx.dtype) * n)[:, None]
-    counts = np.bincount(idx.ravel(), minlength=chunk * n).reshape(chunk, n)
-    return counts.astype(np.float64) @ points
-
-
-def rank_intervals(
-    priority_codes: Sequence[str],
-    points_by_group: Mapping[str, np.ndarray],
-    weights: Mapping[str, float],
-    scheme: str,
-    *,
-    resamples: int = 1000,
-    level: float = 0.9,
-    seed: int | None = 0,
-    chunk_size: int | None = None,
-) -> dict[str, tuple[int, int]]:
-    """Bootstrap each priority's rank interval by resampling ballots with replacement within each stakeholder group.
-
-    ``points_by_group[g]`` is an (n_g x m) array of ballot points, columns in
-    ``priority_codes`` order. Each resample keeps every group's size n_g (so
-    group_shares divides by the same n_g), scores under ``scheme``, and ranks
-    with the tie rule of :func:`tally`. The interval is the (lower, upper)
-    quantile of each priority's rank at (1 - level)/2 and 1 - (1 - level)/2,
-    both ends being ranks actually observed. Empty groups are skipped. Each
-    group draws from its own random stream, so ``chunk_size`` (resamples per
-    chunk; default keeps a chunk under ~48 MB) does not change the result.
-    """
-    return rank_intervals_by_scheme(priority_codes, points_by_group, weights, [scheme], resamples=resamples,
-                                    level=level, seed=seed, chunk_size=chunk_size)[scheme]
-
-
-def rank_intervals_by_scheme(
-    priority_codes: Sequence[str],
-    points_by_group: Mapping[str, np.ndarray],
-    weights: Mapping[str, float],
-    schemes: Sequence[str] = SCHEMES,
-    *,
-    resamples: int = 1000,
-    level: float = 0.9,
-    seed: int | None = 0,
-    chunk_size: int | None = None,
-) -> dict[str, dict[str, tuple[int, int]]]:
-    """:func:`rank_intervals` for several schemes at once, from the same resamples.
-
-    Drawing the resamples is most of the work and does not depend on the
-    scheme, so each chunk of resampled per-group sums is scored under every
-    scheme. With the same seed, ``result[s]`` equals ``rank_intervals(..., s)``.
-    """
-    for scheme in schemes:
-        _check_scheme(scheme)
-    _check_codes(priority_codes)
-    if resamples < 1:
-        raise ValueError(f"resamples must be at least 1, got {resamples}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1, got {level}")
-    if chunk_size is not None and chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    m = len(priority_codes)
-    groups = sorted(points_by_group)
-    w = _checked_weights(groups, weights)
-
-    matrices: dict[str, np.ndarray] = {}
-    for g in groups:
-        a = np.asarray(points_by_group[g], dtype=np.float64)
-        if a.ndim != 2 or a.shape[1] != m:
-            raise ValueError(f"points for group {g!r} must be an (n x {m}) array, got shape {a.shape}")
-        if not np.all(np.isfinite(a)) or np.any(a < 0):
-            raise ValueError(f"points for group {g!r} must be finite and >= 0")
-        matrices[g] = a
-    # One child stream per group (in sorted-code order) keeps draws independent of chunking.
-    streams = dict(zip(groups, (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(groups)))))
-    active = [g for g in groups if matrices[g].shape[0] > 0]
-
-    if m == 0:
-        return {scheme: {} for scheme in schemes}
-    if not active:
-        # Nothing was scored: every priority ties at rank 1 in every resample.
-        return {scheme: {p: (1, 1) for p in priority_codes} for scheme in schemes}
-
-    largest = max(matrices[g].shape[0] for g in active)
-    if chunk_size is None:
-        # Per resample and ballot: an int64 index, an int64 count and a float64 copy.
-        chunk_size = max(1, _CHUNK_BYTES // (24 * largest))
-    factors = {scheme: {g: _group_factor(scheme, w[g], matrices[g].shape[0]) for g in active} for scheme in schemes}
-
-    ranks = {scheme: np.empty((resamples, m), dtype=np.int64) for scheme in schemes}
-    for start in range(0, resamples, chunk_size):
-        size = min(chunk_size, resamples - start)
-        sums = {g: _resampled_sums(streams[g], matrices[g], size) for g in active}
-        for scheme in schemes:
-            scores = np.zeros((size, m), dtype=np.float64)
-            for g in active:
-                scores += factors[scheme][g] * sums[g]
-            ranks[scheme][start : start + size] = _competition_ranks_rows(scores)
-
-    lo_q = (1 - level) / 2
-    out: dict[str, dict[str, tuple[int, int]]] = {}
-    for scheme in schemes:
-        lows = np.quantile(ranks[scheme], lo_q, axis=0, method="lower")
-        highs = np.quantile(ranks[scheme], 1 - lo_q, axis=0, method="higher")
-        out[scheme] = {p: (int(lows[j]), int(highs[j])) for j, p in enumerate(priority_codes)}
-    return out

@@ -166,7 +166,7 @@ def test_personal_links(client, setting):
     assert client.get("/i/nonsense").status_code == 404
     # A spent link (its ballot exists), or a closed consultation's, is gone.
     from consult.voting.models import Ballot
-    from consult.voting.services import invitation_voter_key as voter_key
+    from consult.voting.services.voters import invitation_key as voter_key
 
     db.session.add(Ballot(consultation_id=consultation.id, voter_key=voter_key(invitation),
                           stakeholder_group_id=invitation.stakeholder_group_id, locality_id=invitation.locality_id))

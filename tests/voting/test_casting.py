@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from consult.core.models import AuditEvent
 from consult.extensions import db
 from consult.voting.models import Ballot, BallotChoice
+from consult.voting.results import results_json
 from factories import login, make_consultation, make_locality, make_membership, make_planning_group, make_user
 
 
@@ -182,16 +183,24 @@ def test_member_with_several_memberships_chooses_who_they_speak_as(client):
 
 def test_group_and_locality_are_stamped_at_voting_time(client, ranking):
     consultation, membership = ranking
+    carer, practitioner = (gw.stakeholder_group for gw in consultation.group_weights)
+    place = consultation.localities[0].code
     login(client, membership.user)
     vote_and_confirm(client, consultation, {"p-P1": "1"})
-    db.session.expire_all()
-    ballot = ballots()[0]
-    stamped = (ballot.stakeholder_group_id, ballot.locality_id)
-    # The member later moves to another group: the ballot keeps what they were when they voted.
-    membership.stakeholder_group = consultation.group_weights[1].stakeholder_group
+    # The member later moves to another group: the tally still counts the vote for the group they voted as.
+    membership.stakeholder_group = practitioner
     db.session.commit()
     db.session.expire_all()
-    assert (ballot.stakeholder_group_id, ballot.locality_id) == stamped
+    result = results_json(consultation, locality=place)
+    assert result["ballots_by_group"] == {carer.code: 1, practitioner.code: 0}
+    # Rank 1 of 4 earns 3 points; group_shares gives the carers' one ballot their weight of 2: 2 * 3 / 1.
+    p1 = next(p for p in result["priorities"] if p["code"] == "P1")
+    assert p1["by_group"] == {carer.code: 6.0, practitioner.code: 0.0}
+
+    # Voting again stamps the ballot with what they are now.
+    vote_and_confirm(client, consultation, {"p-P1": "1"})
+    db.session.expire_all()
+    assert results_json(consultation, locality=place)["ballots_by_group"] == {carer.code: 0, practitioner.code: 1}
 
 
 def test_easy_read_toggle_shows_easy_read_text(client):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from consult.core.models import AuditEvent
 from consult.extensions import db
 from consult.voting.models import Priority
-from consult.voting.services import vote_is_locked
+from consult.voting.services.priorities import vote_is_locked
 from factories import login, make_ballot, make_consultation, make_planning_group, make_user
 
 

@@ -17,7 +17,7 @@ from consult.voting.results import (
     results_json,
     share_bars,
 )
-from consult.voting.services import check_ballot
+from consult.voting.services.ballots import check_ballot
 from consult.voting.tally import SCHEMES, tally_ballots
 from factories import make_ballot, make_consultation, make_locality, make_stakeholder_group
 

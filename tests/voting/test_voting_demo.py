@@ -8,7 +8,7 @@ from consult.extensions import db
 from consult.voting.demo import load_voting_demo
 from consult.voting.models import Ballot, BallotChoice, ResultsSnapshot
 from consult.voting.results import latest_snapshot
-from consult.voting.services import check_ballot
+from consult.voting.services.ballots import check_ballot
 
 
 def test_demo_ballots_are_realistic_valid_and_loaded_once(app):
