@@ -39,24 +39,31 @@ def localities():
                            can_edit=can_manage_reference_data(current_user))
 
 
+def _edit_reference(model, row_id, form_class, save, *, done: str, then: str, template: str, name: str):
+    """A locality's or stakeholder group's form: administrators only; `save(row, form)` is the service call."""
+    _require(can_manage_reference_data(current_user))
+    row = db.get_or_404(model, row_id) if row_id else None
+    form = form_class.build(obj=row)
+    if row is not None and not form.is_submitted():
+        form.fill_localized("name", row.name)
+    if form.validate_on_submit():
+        saved = save_form(form, lambda: save(row, form), done=done, then=then)
+        if saved:
+            return saved
+    return form_page(template, form, **{name: row})
+
+
 @bp.route("/localities/new", methods=["GET", "POST"], defaults={"locality_id": None})
 @bp.route("/localities/<int:locality_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_locality(locality_id):
-    _require(can_manage_reference_data(current_user))
-    locality = db.get_or_404(Locality, locality_id) if locality_id else None
-    form = LocalityForm.build(obj=locality)
-    if locality is not None and not form.is_submitted():
-        form.fill_localized("name", locality.name)
-    if form.validate_on_submit():
-        done = save_form(form, lambda: services.save_locality(locality, code=form.code.data,
-                                                              name=form.localized("name"),
-                                                              population=form.population.data,
-                                                              default_locale=_default_locale()),
-                         done=_("Locality saved."), then=url_for("localities.localities"))
-        if done:
-            return done
-    return form_page("localities/locality_form.html", form, locality=locality)
+    return _edit_reference(
+        Locality, locality_id, LocalityForm,
+        lambda locality, form: services.save_locality(locality, code=form.code.data, name=form.localized("name"),
+                                                      population=form.population.data,
+                                                      default_locale=_default_locale()),
+        done=_("Locality saved."), then=url_for("localities.localities"), template="localities/locality_form.html",
+        name="locality")
 
 
 @bp.route("/stakeholder-groups")
@@ -71,20 +78,13 @@ def stakeholder_groups():
 @bp.route("/stakeholder-groups/<int:group_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_stakeholder_group(group_id):
-    _require(can_manage_reference_data(current_user))
-    group = db.get_or_404(StakeholderGroup, group_id) if group_id else None
-    form = StakeholderGroupForm.build(obj=group)
-    if group is not None and not form.is_submitted():
-        form.fill_localized("name", group.name)
-    if form.validate_on_submit():
-        done = save_form(form, lambda: services.save_stakeholder_group(group, code=form.code.data,
-                                                                       name=form.localized("name"),
-                                                                       weight=form.weight.data,
-                                                                       default_locale=_default_locale()),
-                         done=_("Stakeholder group saved."), then=url_for("localities.stakeholder_groups"))
-        if done:
-            return done
-    return form_page("localities/stakeholder_group_form.html", form, group=group)
+    return _edit_reference(
+        StakeholderGroup, group_id, StakeholderGroupForm,
+        lambda group, form: services.save_stakeholder_group(group, code=form.code.data, name=form.localized("name"),
+                                                            weight=form.weight.data,
+                                                            default_locale=_default_locale()),
+        done=_("Stakeholder group saved."), then=url_for("localities.stakeholder_groups"),
+        template="localities/stakeholder_group_form.html", name="group")
 
 
 @bp.route("/planning-groups")
