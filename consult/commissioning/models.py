@@ -25,8 +25,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from consult.accounts.models import User
 from consult.commissioning import departures
+from consult.commissioning.drafting import COMBINE_METHODS
 from consult.consultations.models import Consultation
-from consult.core.models import StrEnumType, UTCDateTime, enum_validator, utcnow
+from consult.core.models import StrEnumType, UTCDateTime, enum_validator, one_of, utcnow
 from consult.extensions import db
 from consult.localities.models import Locality
 
@@ -97,12 +98,6 @@ SERVICE_AREAS = ("older_people", "carers", "learning_disability", "mental_health
 #: What the intention does to services already there; replacing or decommissioning needs a Best Value check.
 SERVICE_CHANGES = ("none", "replace", "decommission")
 RELATIVE = ("lower", "same", "higher")
-COMBINE_METHODS = ("equal", "population")
-
-
-def _in(column: str, values: tuple[str, ...], *, nullable: bool = False) -> str:
-    allowed = ", ".join(f"'{v}'" for v in values)
-    return f"{column} IS NULL OR {column} IN ({allowed})" if nullable else f"{column} IN ({allowed})"
 
 
 class PlanningYear(db.Model):
@@ -143,7 +138,7 @@ class Budget(db.Model):
 
     __table_args__ = (
         UniqueConstraint("planning_year_id", "funding_route"),
-        CheckConstraint(_in("funding_route", FUNDING_ROUTES), name="route_known"),
+        CheckConstraint(one_of("funding_route", FUNDING_ROUTES), name="route_known"),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
     )
 
@@ -160,7 +155,7 @@ class BudgetContribution(db.Model):
     budget: Mapped[Budget] = relationship(back_populates="contributions")
 
     __table_args__ = (
-        CheckConstraint(_in("partner", PARTNERS), name="partner_known"),
+        CheckConstraint(one_of("partner", PARTNERS), name="partner_known"),
         CheckConstraint("amount >= 0", name="amount_not_negative"),
     )
 
@@ -184,7 +179,7 @@ class DraftRun(db.Model):
     planning_year: Mapped[PlanningYear] = relationship()
     created_by: Mapped[User | None] = relationship()
 
-    __table_args__ = (CheckConstraint(_in("combine", COMBINE_METHODS), name="combine_known"),)
+    __table_args__ = (CheckConstraint(one_of("combine", COMBINE_METHODS), name="combine_known"),)
 
 
 intention_localities = Table(
@@ -247,13 +242,13 @@ class Intention(db.Model):
     __table_args__ = (
         # Re-running the draft job finds the intention again instead of adding a second one.
         UniqueConstraint("planning_year_id", "consultation_id", "priority_code"),
-        CheckConstraint(_in("status", STATUSES), name="status_known"),
-        CheckConstraint(_in("funding_route", FUNDING_ROUTES, nullable=True), name="route_known"),
-        CheckConstraint(_in("lead_commissioner", PARTNERS, nullable=True), name="lead_known"),
-        CheckConstraint(_in("service_area", SERVICE_AREAS, nullable=True), name="area_known"),
-        CheckConstraint(_in("service_change", SERVICE_CHANGES), name="change_known"),
-        CheckConstraint(_in("relative_cost", RELATIVE, nullable=True), name="cost_known"),
-        CheckConstraint(_in("relative_quality", RELATIVE, nullable=True), name="quality_known"),
+        CheckConstraint(one_of("status", STATUSES), name="status_known"),
+        CheckConstraint(one_of("funding_route", FUNDING_ROUTES, nullable=True), name="route_known"),
+        CheckConstraint(one_of("lead_commissioner", PARTNERS, nullable=True), name="lead_known"),
+        CheckConstraint(one_of("service_area", SERVICE_AREAS, nullable=True), name="area_known"),
+        CheckConstraint(one_of("service_change", SERVICE_CHANGES), name="change_known"),
+        CheckConstraint(one_of("relative_cost", RELATIVE, nullable=True), name="cost_known"),
+        CheckConstraint(one_of("relative_quality", RELATIVE, nullable=True), name="quality_known"),
         CheckConstraint("amount IS NULL OR amount >= 0", name="amount_not_negative"),
         CheckConstraint("planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start",
                         name="ends_after_start"),

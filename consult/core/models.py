@@ -61,6 +61,12 @@ def enum_validator(enum_class: type[StrEnum]):
     return coerce
 
 
+def one_of(column: str, values: tuple[str, ...], *, nullable: bool = False) -> str:
+    """A CHECK constraint's text: the column holds one of `values` (the tuple the code checks against)."""
+    allowed = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IS NULL OR {column} IN ({allowed})" if nullable else f"{column} IN ({allowed})"
+
+
 #: Content written by people (names, titles, questions): {"en": "...", "cy": "..."}.
 LocalizedText = JSON
 

@@ -10,12 +10,11 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, Numeri
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from consult.consultations.models import Consultation
-from consult.core.models import UTCDateTime, utcnow
+from consult.core.models import UTCDateTime, one_of, utcnow
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
+from consult.voting.tally import METHODS, SCHEMES
 
-METHODS = ("ranking", "approval", "points")
-SCHEMES = ("equal_people", "group_weights", "group_shares")
 #: How a ballot arrived: a signed-in member, a single-use voting code, a paper form, a meeting, a CSV import.
 CHANNELS = ("web", "code", "paper", "meeting", "import")
 #: The channels staff key in: their ballots name nobody.
@@ -43,8 +42,8 @@ class Vote(db.Model):
                                                       order_by="Priority.position, Priority.code")
 
     __table_args__ = (
-        CheckConstraint("method IN ('ranking', 'approval', 'points')", name="method_known"),
-        CheckConstraint("weighting IN ('equal_people', 'group_weights', 'group_shares')", name="weighting_known"),
+        CheckConstraint(one_of("method", METHODS), name="method_known"),
+        CheckConstraint(one_of("weighting", SCHEMES), name="weighting_known"),
         CheckConstraint("method != 'points' OR (points_budget IS NOT NULL AND points_budget > 0)",
                         name="points_need_budget"),
         CheckConstraint("max_choices IS NULL OR max_choices > 0", name="max_choices_positive"),
@@ -117,7 +116,7 @@ class Ballot(db.Model):
 
     __table_args__ = (
         UniqueConstraint("consultation_id", "voter_key"),
-        CheckConstraint("channel IN ('web', 'code', 'paper', 'meeting', 'import')", name="channel_known"),
+        CheckConstraint(one_of("channel", CHANNELS), name="channel_known"),
         Index("ix_ballots_consultation_group", "consultation_id", "stakeholder_group_id"),
         # Ballot counts per (locality, group) for the tally come from this index alone.
         Index("ix_ballots_tally", "consultation_id", "locality_id", "stakeholder_group_id"),
