@@ -248,7 +248,9 @@ def survey_import_xlsform(slug: str, file: str, replace: bool, standalone: bool)
     """Attach a survey read from an XLSForm to consultation SLUG; every label::Language (code) column is kept."""
     from flask_babel import force_locale
 
-    from consult.surveys.services import SurveyError, consultation_by_slug, import_xlsform
+    from consult.surveys.errors import SurveyError
+    from consult.surveys.services.finding import consultation_by_slug
+    from consult.surveys.services.importing import import_xlsform
     from consult.surveys.xlsform import XLSFormError
 
     try:

@@ -15,9 +15,18 @@ SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
 #: hyphens or underscores, starting with a letter or digit.
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}\Z")
 
+#: A survey question's short name (an XLSForm `name`): answers, conditions and exports refer to it. 1 to 64
+#: letters, digits, dots, hyphens or underscores, starting with a letter or underscore.
+QUESTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}\Z")
+
+
 def is_slug(value) -> bool:
     return isinstance(value, str) and SLUG.match(value) is not None
 
 
 def is_code(value) -> bool:
     return isinstance(value, str) and CODE.match(value) is not None
+
+
+def is_question_name(value) -> bool:
+    return isinstance(value, str) and QUESTION_NAME.match(value) is not None

@@ -1,4 +1,4 @@
-"""What a consultation report says, computed from plain data. Pure: no Flask, no database.
+"""What a consultation report says, computed from plain data. Pure: no request, no database.
 
 Inputs are the shapes of consult/reports/sources.py:
 - responses: [{"id", "channel", "date", "locale", "stakeholder_group", "locality", "age_band", "ethnic_group",
@@ -18,21 +18,21 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from consult.surveys.kinds import CHOICE_KINDS, NUMBER_KINDS, TEXT_KINDS
+from consult.surveys.profile import PREFER_NOT
+from consult.voting.tally import SCHEMES
+
 NOT_GIVEN = "not_given"
-PREFER_NOT = "prefer_not"
 #: How far below its population share (in percentage points) a group may fall before it is flagged.
 DEFAULT_MARGIN = 5.0
 #: Free-text answers listed per question in the HTML and PDF (all of them go to the XLSX and CSV).
 FREE_TEXT_SHOWN = 200
-CHOICE_KINDS = ("single", "multiple", "scale", "yes_no")
-TEXT_KINDS = ("short_text", "long_text")
-NUMBER_KINDS = ("number", "decimal")
 #: Dimensions of participation, in the order the report shows them.
 DIMENSIONS = ("stakeholder_group", "locality", "language", "channel")
 CHANNEL_ORDER = ("web", "code", "paper", "meeting", "import")
 #: "About you" answers that can be compared with population figures, in the order the report shows them.
 BAND_TYPES = ("age_band", "ethnic_group", "main_language", "disability", "stakeholder_group")
-SCHEME_ORDER = ("equal_people", "group_weights", "group_shares")
+SCHEME_ORDER = SCHEMES
 DATA_VERSION = 1
 
 

@@ -12,8 +12,6 @@ from consult.core.models import UTCDateTime, utcnow
 from consult.extensions import db
 from consult.localities.models import Locality
 
-#: Kinds of population band an administrator can import, each matching an "about you" answer.
-BAND_TYPES = ("age_band", "ethnic_group", "main_language", "disability", "stakeholder_group")
 FORMATS = ("html", "pdf", "xlsx", "csv")
 #: "full" is for commissioners and facilitators; "public" leaves out verbatim free text and the raw data.
 AUDIENCES = ("full", "public")
@@ -26,7 +24,7 @@ class PopulationBand(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id", ondelete="CASCADE"))
-    #: Which "about you" answer the band matches: one of BAND_TYPES.
+    #: Which "about you" answer the band matches: one of consult.reports.data.BAND_TYPES.
     band_type: Mapped[str] = mapped_column(String(32))
     #: The answer code (consult/surveys/profile.py), or a stakeholder group code.
     band: Mapped[str] = mapped_column(String(32))

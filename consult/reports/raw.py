@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from consult.reports.data import TEXT_KINDS, answer_key, monday
+from consult.reports.data import answer_key, monday
+from consult.surveys.kinds import TEXT_KINDS
 
 #: Columns every raw row has, before the question, theme and priority columns.
 RAW_FIELDS = ("record", "number", "channel", "week", "language", "stakeholder_group", "locality", "age_band",

@@ -19,10 +19,11 @@ from consult.consultations.services import get_by_slug
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
 from consult.reports.models import FreeTextTag, FreeTextTheme, PopulationBand
+from consult.surveys.kinds import FIXED_VALUES, builtin_option_labels, is_answerable, option_values
+from consult.surveys.models import ResponseStatus, SurveyResponse
 
 #: "About you" fields a survey response carries (besides stakeholder group and locality).
 PROFILE_FIELDS = ("age_band", "ethnic_group", "main_language", "disability")
-TEXT_KINDS = ("short_text", "long_text")
 
 
 def _iso(day: date | datetime | None) -> str | None:
@@ -91,17 +92,14 @@ def survey_source(consultation: Consultation, *, answers: bool = True,
     `answers=False` leaves the answers out (the live view only counts people). `text_question` keeps only
     the responses that answered that question, with `text` instead of `answers` (the tagging screen).
     """
-    from consult.surveys.models import SurveyResponse
-    from consult.surveys.services import option_values
-
     survey = getattr(consultation, "survey", None)
     if survey is None:
         return None
     questions = []
     for q in survey.ordered_questions():
-        if q.kind == "note":
+        if not is_answerable(q.kind):
             continue
-        if q.kind in ("scale", "yes_no"):
+        if q.kind in FIXED_VALUES:
             options = [{"value": v, "label": None} for v in option_values(q)]
         else:
             options = [{"value": o.value, "label": dict(o.label)} for o in q.options]
@@ -111,7 +109,7 @@ def survey_source(consultation: Consultation, *, answers: bool = True,
     columns = [SurveyResponse.id, SurveyResponse.channel, SurveyResponse.submitted_on, SurveyResponse.locale,
                group.code, place.code, SurveyResponse.age_band, SurveyResponse.ethnic_group,
                SurveyResponse.main_language, SurveyResponse.disability]
-    where = [SurveyResponse.survey_id == survey.id, SurveyResponse.status == "submitted"]
+    where = [SurveyResponse.survey_id == survey.id, SurveyResponse.status == ResponseStatus.SUBMITTED]
     if text_question is not None:
         text = SurveyResponse.answers[text_question].as_string()
         columns.append(text)
@@ -138,8 +136,6 @@ def survey_source(consultation: Consultation, *, answers: bool = True,
 
 def builtin_option_label(value: str) -> str:
     """The interface label of an agreement-scale or yes/no answer, in the current language."""
-    from consult.surveys.services import builtin_option_labels
-
     return builtin_option_labels().get(value, value)
 
 
@@ -156,8 +152,6 @@ def profile_codes(field: str) -> list[str]:
 
     return [code for code, _label in profile.FIXED[field] if code != profile.PREFER_NOT]
 
-
-PREFER_NOT = "prefer_not"
 
 
 # --- ballots and vote results (consult/voting) ---------------------------------------------------------------

@@ -17,6 +17,7 @@ from consult.reports import sources
 from consult.reports.data import NOT_GIVEN
 from consult.reports.errors import ReportError
 from consult.reports.models import FreeTextTag, FreeTextTheme
+from consult.surveys.kinds import TEXT_KINDS
 
 THEME_NAME_MAX = 100
 
@@ -68,7 +69,7 @@ def text_questions(consultation: Consultation) -> list[dict[str, Any]]:
         return []
     out = []
     for q in survey["questions"]:
-        if q["kind"] in sources.TEXT_KINDS:
+        if q["kind"] in TEXT_KINDS:
             answered = sources.survey_source(consultation, text_question=q["code"])["rows"]
             out.append({"code": q["code"], "text": q["text"], "answers": len(answered)})
     return out

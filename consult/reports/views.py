@@ -13,10 +13,11 @@ from consult.jobs import queue
 from consult.jobs import services as jobs
 from consult.jobs.models import JobStatus
 from consult.reports import populations, services, sources, tagging
+from consult.reports.data import BAND_TYPES
 from consult.reports.document import build_document
 from consult.reports.errors import PopulationFileError, ReportError
 from consult.reports.forms import AnswerFilterForm, BuildReportForm, MarginForm, PopulationImportForm, ThemeForm
-from consult.reports.models import BAND_TYPES, FORMATS, FreeTextTheme
+from consult.reports.models import FORMATS, FreeTextTheme
 from consult.reports.permissions import (
     can_build_report,
     can_import_population,

@@ -16,8 +16,10 @@ from sqlalchemy import select
 from consult.core.models import utcnow
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
-from consult.surveys import services
-from consult.surveys.models import Survey, SurveyResponse
+from consult.surveys.models import ResponseStatus, Survey, SurveyResponse
+from consult.surveys.services import answering, building, finding, translation
+from consult.surveys.services import questions as question_rules
+from consult.surveys.services.questions import QuestionDraft
 
 CONSULTATION = "older-people-2027"
 STANDALONE = "older-people-survey"
@@ -110,22 +112,22 @@ IDEAS = ["The day centre bus stopped running and my mum cannot get there now.",
 
 def _build(survey: Survey) -> None:
     for s_pos, spec in enumerate(SECTIONS):
-        section = services.save_section(survey, None, title=spec["title"], channel="cli")
+        section = building.save_section(survey, None, title=spec["title"], channel="cli")
         section.position = s_pos
         for q in spec["questions"]:
-            services.save_question(
-                section, None, code=q["code"], kind=q["kind"], required=q.get("required", False), text=q["text"],
+            question_rules.save_question(section, None, QuestionDraft(
+                code=q["code"], kind=q["kind"], required=q.get("required", False), text=q["text"],
                 help=q.get("help"), easy_text=q.get("easy_text"), min_value=q.get("min"), max_value=q.get("max"),
                 options=[{"label": label, "easy_label": easy} for _v, label, easy in q.get("options", [])],
-                condition=q.get("condition"), channel="cli")
+                condition=q.get("condition")), channel="cli")
 
 
 def _responses(survey: Survey, count: int = 36) -> None:
     """Invented answers, spread over groups, places and languages, a few typed in from paper."""
     rng = random.Random(2027)
-    groups = services.stakeholder_groups_for(survey) or list(db.session.scalars(select(StakeholderGroup)))
-    places = services.localities_for(survey) or list(db.session.scalars(select(Locality)))
-    by_code = services.questions_by_code(survey)
+    groups = finding.stakeholder_groups_for(survey) or list(db.session.scalars(select(StakeholderGroup)))
+    places = finding.localities_for(survey) or list(db.session.scalars(select(Locality)))
+    by_code = answering.questions_by_code(survey)
     today = utcnow().date()
     for n in range(count):
         carer = rng.random() < 0.55
@@ -143,7 +145,7 @@ def _responses(survey: Survey, count: int = 36) -> None:
         day = today - timedelta(days=rng.randint(0, 18))
         week = day - timedelta(days=day.weekday())
         response = SurveyResponse(
-            survey=survey, reference=services._new_reference(), status="submitted",
+            survey=survey, reference=answering.new_reference(), status=ResponseStatus.SUBMITTED,
             channel="paper" if n % 9 == 0 else "web", locale=["en", "en", "cy", "ur"][n % 4],
             easy_read=n % 5 == 0, answers=answers, started_on=week, submitted_on=week,
             stakeholder_group=rng.choice(groups) if groups and rng.random() < 0.9 else None,
@@ -162,17 +164,17 @@ def load_survey_demo() -> Survey | None:
 
 
 def _load() -> Survey | None:
-    consultation = services.consultation_by_slug(CONSULTATION)
+    consultation = finding.consultation_by_slug(CONSULTATION)
     if consultation is not None and consultation.survey is not None:
         return None
-    if consultation is None and services.survey_by_slug(STANDALONE) is not None:
+    if consultation is None and finding.survey_by_slug(STANDALONE) is not None:
         return None
-    survey = services.save_survey(None, title=TITLE, intro=INTRO, easy_intro=EASY_INTRO, consultation=consultation,
+    survey = building.save_survey(None, title=TITLE, intro=INTRO, easy_intro=EASY_INTRO, consultation=consultation,
                                   slug=STANDALONE if consultation is None else None, anonymous=True,
                                   ask_about_you=True, status="open" if consultation is None else None,
                                   channel="cli")
     _build(survey)
-    services.set_reviewed(survey, "cy", True)
+    translation.set_reviewed(survey, "cy", True)
     _responses(survey)
     db.session.flush()
     return survey

@@ -7,9 +7,9 @@ All text written by people is stored per locale ({"en": ..., "cy": ...}), with a
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -25,45 +25,28 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship, validates
 
 from consult.consultations.models import Consultation
-from consult.core.models import UTCDateTime, utcnow
+from consult.core.models import StrEnumType, UTCDateTime, enum_validator, one_of, utcnow
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
+from consult.surveys.kinds import KINDS
 
 
-class SurveyStatus(str, enum.Enum):
+class SurveyStatus(StrEnum):
+    """A standalone survey's own state (a consultation's survey follows the consultation instead)."""
+
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
 
 
-class QuestionKind(str, enum.Enum):
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    #: Five-point agreement scale; its options are fixed (see SCALE_VALUES) and labelled by the interface.
-    SCALE = "scale"
-    YES_NO = "yes_no"
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
-    #: A whole number, optionally between min_value and max_value.
-    NUMBER = "number"
-    #: A number with decimals (XLSForm `decimal`).
-    DECIMAL = "decimal"
-    DATE = "date"
-    #: Text only: nothing to answer.
-    NOTE = "note"
+class ResponseStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
 
 
-KINDS = tuple(k.value for k in QuestionKind)
-#: Kinds whose answers are option values (and so can be counted, and used in show-if conditions).
-CHOICE_KINDS = ("single", "multiple", "scale", "yes_no")
-TEXT_KINDS = ("short_text", "long_text")
-SCALE_VALUES = ("strongly_agree", "agree", "neither", "disagree", "strongly_disagree")
-YES_NO_VALUES = ("yes", "no")
-SHORT_TEXT_MAX = 200
-LONG_TEXT_MAX = 5000
 CHANNELS = ("web", "paper")
 
 
@@ -88,7 +71,7 @@ class Survey(db.Model):
     #: Ask the optional "about you" questions (stakeholder group, locality, age band, ...).
     ask_about_you: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Only for standalone surveys; a consultation's survey follows the consultation.
-    status: Mapped[str] = mapped_column(String(16), default=SurveyStatus.DRAFT.value)
+    status: Mapped[SurveyStatus] = mapped_column(StrEnumType(SurveyStatus), default=SurveyStatus.DRAFT)
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -102,16 +85,18 @@ class Survey(db.Model):
         back_populates="survey", cascade="all, delete-orphan", order_by="SurveyQuestion.id")
 
     __table_args__ = (
-        CheckConstraint("status IN ('draft', 'open', 'closed')", name="status_known"),
+        CheckConstraint(one_of("status", tuple(SurveyStatus)), name="status_known"),
         CheckConstraint("closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at", name="closes_after_opening"),
     )
+
+    _status_is_enum = validates("status")(enum_validator(SurveyStatus))
 
     def accepts_responses(self, now: datetime | None = None) -> bool:
         """A consultation's survey is open while the consultation is; a standalone one inside its own window."""
         if self.consultation is not None:
             return self.consultation.accepts_responses(now)
         now = now or utcnow()
-        return (self.status == SurveyStatus.OPEN.value and (self.opens_at is None or self.opens_at <= now)
+        return (self.status == SurveyStatus.OPEN and (self.opens_at is None or self.opens_at <= now)
                 and (self.closes_at is None or now < self.closes_at))
 
     def ordered_questions(self) -> list[SurveyQuestion]:
@@ -172,8 +157,7 @@ class SurveyQuestion(db.Model):
 
     __table_args__ = (
         UniqueConstraint("survey_id", "code"),
-        CheckConstraint("kind IN ('single', 'multiple', 'scale', 'yes_no', 'short_text', 'long_text', 'number', "
-                        "'decimal', 'date', 'note')", name="kind_known"),
+        CheckConstraint(one_of("kind", KINDS), name="kind_known"),
         CheckConstraint("min_value IS NULL OR max_value IS NULL OR min_value <= max_value", name="min_not_above_max"),
     )
 
@@ -224,7 +208,7 @@ class SurveyResponse(db.Model):
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     #: Shown to the respondent on the confirmation page (and to the person entering a paper form).
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="in_progress")
+    status: Mapped[ResponseStatus] = mapped_column(StrEnumType(ResponseStatus), default=ResponseStatus.IN_PROGRESS)
     channel: Mapped[str] = mapped_column(String(16), default="web")
     locale: Mapped[str] = mapped_column(String(8))
     easy_read: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -257,7 +241,13 @@ class SurveyResponse(db.Model):
     __table_args__ = (
         UniqueConstraint("survey_id", "user_id"),
         Index("ix_survey_responses_survey_status", "survey_id", "status"),
-        CheckConstraint("status IN ('in_progress', 'submitted')", name="status_known"),
-        CheckConstraint("channel IN ('web', 'paper')", name="channel_known"),
+        CheckConstraint(one_of("status", tuple(ResponseStatus)), name="status_known"),
+        CheckConstraint(one_of("channel", CHANNELS), name="channel_known"),
         CheckConstraint("status != 'submitted' OR submitted_on IS NOT NULL", name="submitted_has_date"),
     )
+
+    _status_is_enum = validates("status")(enum_validator(ResponseStatus))
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ResponseStatus.SUBMITTED

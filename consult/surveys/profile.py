@@ -2,7 +2,7 @@
 
 Stakeholder group and locality come from reference data (the consultation's groups and localities, or all of
 them for a standalone survey); the other lists are here. Codes are stored on SurveyResponse and read by
-reports through consult.surveys.services.participation_rows().
+reports through consult.surveys.services.reading.participation_rows().
 """
 
 from __future__ import annotations

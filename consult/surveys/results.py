@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from consult.surveys.kinds import CHOICE_KINDS
+
 NOT_GIVEN = "not_given"
-CHOICE_KINDS = ("single", "multiple", "scale", "yes_no")
 
 
 def _percent(count: int, base: int) -> float:

@@ -27,8 +27,9 @@ from consult.core.web import form_error
 from consult.extensions import db
 from consult.invitations.services import mark_responded
 from consult.invitations.web import followed_invitation
-from consult.surveys import exports, flow, profile, services
+from consult.surveys import exports, flow, profile
 from consult.surveys.conditions import describe
+from consult.surveys.errors import AnswerError, SurveyError
 from consult.surveys.forms import (
     KIND_LABELS,
     DuplicateForm,
@@ -39,7 +40,15 @@ from consult.surveys.forms import (
     SurveyForm,
     day_start,
 )
-from consult.surveys.models import CHOICE_KINDS, TEXT_KINDS, Survey, SurveyQuestion, SurveySection
+from consult.surveys.kinds import (
+    CHOICE_KINDS,
+    TEXT_KINDS,
+    builtin_option_labels,
+    field_name,
+    option_label,
+    option_values,
+)
+from consult.surveys.models import Survey, SurveyQuestion, SurveySection
 from consult.surveys.permissions import (
     can_answer_survey,
     can_create_survey,
@@ -47,6 +56,10 @@ from consult.surveys.permissions import (
     can_manage_survey,
     can_view_survey_results,
 )
+from consult.surveys.services import answering, building, finding, images, importing, reading, resuming, translation
+from consult.surveys.services import paper as paper_forms
+from consult.surveys.services import questions as question_rules
+from consult.surveys.services.questions import QuestionDraft
 from consult.surveys.xlsform import XLSFormError
 
 bp = Blueprint("surveys", __name__)
@@ -91,7 +104,7 @@ def survey_answer_text(question: SurveyQuestion, value: Any) -> str:
         return ""
     if question.kind in CHOICE_KINDS:
         values = value if isinstance(value, list) else [value]
-        return ", ".join(services.option_label(question, v) for v in values)
+        return ", ".join(option_label(question, v) for v in values)
     if question.kind == "date":
         year, month, day = str(value).split("-")
         return f"{int(day)} {int(month)} {year}"
@@ -102,20 +115,20 @@ def survey_answer_text(question: SurveyQuestion, value: Any) -> str:
 def survey_options(question: SurveyQuestion, easy_mode: bool = False) -> list[tuple[str, Markup]]:
     """(value, label) for each option, in the reader's language."""
     if question.kind in ("scale", "yes_no"):
-        labels = services.builtin_option_labels()
-        return [(v, escape(labels[v])) for v in services.option_values(question)]
+        labels = builtin_option_labels()
+        return [(v, escape(labels[v])) for v in option_values(question)]
     fallback = question.survey.default_locale
     return [(o.value, survey_text(o.label, o.easy_label, easy_mode, fallback)) for o in question.options]
 
 
 def condition_text(survey: Survey, condition: dict | None) -> str:
-    by_code = services.questions_by_code(survey)
+    by_code = answering.questions_by_code(survey)
     words = {"and": _("and"), "or": _("or"), "not": _("not"), "eq": _("is"), "ne": _("is not"),
              "gt": _("is more than"), "ge": _("is at least"), "lt": _("is less than"), "le": _("is at most"),
              "selected": _("includes"), "answered": _("is answered")}
     return describe(condition,
                     lambda code: tr(by_code[code].text, None, survey.default_locale) if code in by_code else code,
-                    lambda code, value: services.option_label(by_code[code], value) if code in by_code else value,
+                    lambda code, value: option_label(by_code[code], value) if code in by_code else value,
                     words)
 
 
@@ -132,16 +145,16 @@ def _survey_or_404(survey_id: int) -> Survey:
 @login_required
 def index():
     _require(can_create_survey(current_user))
-    surveys = services.surveys_managed_by(current_user)
+    surveys = finding.surveys_managed_by(current_user)
     return render_template("surveys/index.html", surveys=surveys,
-                           counts={s.id: services.response_count(s) for s in surveys})
+                           counts={s.id: finding.response_count(s) for s in surveys})
 
 
 def _consultation_arg():
     slug = request.args.get("consultation")
     if not slug:
         return None
-    consultation = services.consultation_by_slug(slug)
+    consultation = finding.consultation_by_slug(slug)
     if consultation is None:
         abort(404)
     _require(can_manage_consultation(current_user, consultation))
@@ -169,7 +182,7 @@ def _save_survey_from(form: SurveyForm, survey: Survey | None, consultation) -> 
     if not attached:
         kwargs = {"slug": form.slug.data, "status": form.status.data or "draft",
                   "opens_at": day_start(form.opens_on.data), "closes_at": day_start(form.closes_on.data)}
-    return services.save_survey(survey, title=form.localized("title"), intro=form.localized("intro"),
+    return building.save_survey(survey, title=form.localized("title"), intro=form.localized("intro"),
                                 easy_intro=form.localized("easy_intro"), consultation=consultation,
                                 anonymous=form.anonymous.data == "yes", ask_about_you=form.ask_about_you.data,
                                 **kwargs)
@@ -186,7 +199,7 @@ def new_survey():
     if form.validate_on_submit():
         try:
             survey = _save_survey_from(form, None, consultation)
-        except services.SurveyError as exc:
+        except SurveyError as exc:
             db.session.rollback()
             form_error(form, exc.field, str(exc))
         else:
@@ -205,7 +218,7 @@ def settings(survey_id):
     if form.validate_on_submit():
         try:
             _save_survey_from(form, survey, None)
-        except services.SurveyError as exc:
+        except SurveyError as exc:
             db.session.rollback()
             form_error(form, exc.field, str(exc))
         else:
@@ -220,8 +233,8 @@ def settings(survey_id):
 @login_required
 def builder(survey_id):
     survey = _survey_or_404(survey_id)
-    return render_template("surveys/builder.html", survey=survey, status=services.translation_status(survey),
-                           responses=services.response_count(survey), locked=services.has_responses(survey),
+    return render_template("surveys/builder.html", survey=survey, status=translation.translation_status(survey),
+                           responses=finding.response_count(survey), locked=finding.has_responses(survey),
                            condition_text=condition_text, kind_labels=dict(KIND_LABELS),
                            confirm=ConfirmForm())
 
@@ -232,8 +245,8 @@ def mark_reviewed(survey_id):
     survey = _survey_or_404(survey_id)
     locale = request.form.get("locale", "")
     try:
-        services.set_reviewed(survey, locale, request.form.get("reviewed") == "yes")
-    except services.SurveyError:
+        translation.set_reviewed(survey, locale, request.form.get("reviewed") == "yes")
+    except SurveyError:
         db.session.rollback()
         abort(400)
     db.session.commit()
@@ -255,9 +268,9 @@ def edit_section(survey_id, section_id):
             form.fill_localized(base, getattr(section, base))
     if form.validate_on_submit():
         try:
-            services.save_section(survey, section, title=form.localized("title"), intro=form.localized("intro"),
+            building.save_section(survey, section, title=form.localized("title"), intro=form.localized("intro"),
                                   easy_intro=form.localized("easy_intro"))
-        except services.SurveyError as exc:
+        except SurveyError as exc:
             db.session.rollback()
             form_error(form, exc.field, str(exc))
         else:
@@ -296,7 +309,7 @@ def _builder_change(survey, change, *, anchor: str = "", done: str | None = None
     _confirmed()
     try:
         change()
-    except services.SurveyError as exc:
+    except SurveyError as exc:
         db.session.rollback()
         flash(str(exc), "warning")
     else:
@@ -311,7 +324,7 @@ def _builder_change(survey, change, *, anchor: str = "", done: str | None = None
 def move_section(survey_id, section_id):
     survey = _survey_or_404(survey_id)
     section = _section_of(survey, section_id)
-    return _builder_change(survey, lambda: services.move_section(section, _direction()),
+    return _builder_change(survey, lambda: building.move_section(section, _direction()),
                            anchor=f"#section-{section_id}")
 
 
@@ -320,7 +333,7 @@ def move_section(survey_id, section_id):
 def delete_section(survey_id, section_id):
     survey = _survey_or_404(survey_id)
     section = _section_of(survey, section_id)
-    return _builder_change(survey, lambda: services.delete_section(section), done=_("Section removed."))
+    return _builder_change(survey, lambda: building.delete_section(section), done=_("Section removed."))
 
 
 def _condition_choices(survey: Survey, question: SurveyQuestion | None, section: SurveySection):
@@ -335,9 +348,9 @@ def _condition_choices(survey: Survey, question: SurveyQuestion | None, section:
             break
         if other.kind in CHOICE_KINDS:
             name = tr(other.text, None, survey.default_locale)
-            for value in services.option_values(other):
+            for value in option_values(other):
                 choices.append((f"{other.code}={value}",
-                                f"{other.code}: {name[:60]} — {services.option_label(other, value)}"))
+                                f"{other.code}: {name[:60]} — {option_label(other, value)}"))
     return choices
 
 
@@ -355,7 +368,7 @@ def _options_from_form(form: QuestionForm, default_locale: str) -> list[dict]:
     count = len(labels.get(default_locale, []))
     for code in enabled_locales():
         if len(labels[code]) > count or len(easy[code]) > count:
-            raise services.SurveyError(
+            raise SurveyError(
                 _("%(language)s has more options than %(default)s: put one option on each line, in the same order.",
                   language=locale_name(code), default=locale_name(default_locale)),
                 f"options_{code}" if len(labels[code]) > count else f"easy_options_{code}")
@@ -403,8 +416,8 @@ def edit_question(survey_id, section_id, question_id):
     if form.validate_on_submit():
         try:
             kwargs = _question_kwargs(form, survey)
-            services.save_question(section, question, **kwargs)
-        except services.SurveyError as exc:
+            question_rules.save_question(section, question, QuestionDraft(**kwargs))
+        except SurveyError as exc:
             db.session.rollback()
             form_error(form, exc.field, str(exc))
         else:
@@ -412,7 +425,7 @@ def edit_question(survey_id, section_id, question_id):
             flash(_("Question saved."), "success")
             return redirect(url_for("surveys.builder", survey_id=survey.id) + f"#section-{section.id}")
     return (render_template("surveys/question_form.html", form=form, survey=survey, section=section,
-                            question=question, locked=services.has_responses(survey)), 400 if form.errors else 200)
+                            question=question, locked=finding.has_responses(survey)), 400 if form.errors else 200)
 
 
 def _question_kwargs(form: QuestionForm, survey: Survey) -> dict:
@@ -423,7 +436,7 @@ def _question_kwargs(form: QuestionForm, survey: Survey) -> dict:
         keep = True
     elif show_if:
         code, _sep, value = show_if.partition("=")
-        other = services.questions_by_code(survey).get(code)
+        other = answering.questions_by_code(survey).get(code)
         op = "ne" if form.show_if_op.data == "ne" else "eq"
         if other is not None and other.kind == "multiple":
             condition = {"q": code, "op": "selected", "value": value}
@@ -434,8 +447,8 @@ def _question_kwargs(form: QuestionForm, survey: Survey) -> dict:
     image = None
     upload = form.image.data
     if upload and getattr(upload, "filename", ""):
-        image = services.store_image(upload.read(current_app.config.get("SURVEY_IMAGE_MAX_BYTES",
-                                                                         services.IMAGE_MAX_BYTES) + 1))
+        image = images.store_image(upload.read(current_app.config.get("SURVEY_IMAGE_MAX_BYTES",
+                                                                         images.IMAGE_MAX_BYTES) + 1))
     return {"code": form.code.data, "kind": kind, "required": form.required.data,
             "text": form.localized("text"), "help": form.localized("help"),
             "easy_text": form.localized("easy_text"), "easy_help": form.localized("easy_help"),
@@ -450,7 +463,7 @@ def _question_kwargs(form: QuestionForm, survey: Survey) -> dict:
 def move_question(survey_id, question_id):
     survey = _survey_or_404(survey_id)
     question = _question_of(survey, question_id)
-    return _builder_change(survey, lambda: services.move_question(question, _direction()),
+    return _builder_change(survey, lambda: question_rules.move_question(question, _direction()),
                            anchor=f"#question-{question_id}")
 
 
@@ -459,7 +472,7 @@ def move_question(survey_id, question_id):
 def delete_question(survey_id, question_id):
     survey = _survey_or_404(survey_id)
     question = _question_of(survey, question_id)
-    return _builder_change(survey, lambda: services.delete_question(question), done=_("Question removed."))
+    return _builder_change(survey, lambda: question_rules.delete_question(question), done=_("Question removed."))
 
 
 @bp.route("/surveys/<int:survey_id>/duplicate", methods=["GET", "POST"])
@@ -468,13 +481,13 @@ def duplicate(survey_id):
     survey = _survey_or_404(survey_id)
     _require(can_create_survey(current_user))
     form = DuplicateForm()
-    targets = services.consultations_without_survey(current_user)
+    targets = finding.consultations_without_survey(current_user)
     form.consultation.choices = [("", _("A standalone survey"))] + [(c.slug, tr(c.title)) for c in targets]
     if form.validate_on_submit():
         consultation = next((c for c in targets if c.slug == form.consultation.data), None)
         try:
-            copy = services.duplicate_survey(survey, slug=form.slug.data or None, consultation=consultation)
-        except services.SurveyError as exc:
+            copy = building.duplicate_survey(survey, slug=form.slug.data or None, consultation=consultation)
+        except SurveyError as exc:
             db.session.rollback()
             form_error(form, exc.field, str(exc))
         else:
@@ -489,16 +502,16 @@ def _import_upload(form: ImportForm, **kwargs) -> Survey | None:
     if not upload or not getattr(upload, "filename", ""):
         form_error(form, "file", _("Select an XLSForm file (.xlsx)"))
         return None
-    data = upload.read(services.XLSFORM_MAX_BYTES + 1)
+    data = upload.read(importing.XLSFORM_MAX_BYTES + 1)
     try:
-        return services.import_xlsform(data, **kwargs)
+        return importing.import_xlsform(data, **kwargs)
     except XLSFormError as exc:
         db.session.rollback()
         for problem in exc.problems[:50]:
             form_error(form, "file", problem)
         if len(exc.problems) > 50:
             form_error(form, "file", _("… and %(n)s more problems.", n=len(exc.problems) - 50))
-    except services.SurveyError as exc:
+    except SurveyError as exc:
         db.session.rollback()
         form_error(form, exc.field if exc.field in ("file", "slug") else "file", str(exc))
     return None
@@ -544,11 +557,12 @@ def import_into(survey_id):
 def preview(survey_id):
     survey = _survey_or_404(survey_id)
     easy = request.args.get("easy") == "1"
-    all_pages = services.pages(survey)
-    by_code = services.questions_by_code(survey)
+    all_pages = answering.pages(survey)
+    by_code = answering.questions_by_code(survey)
+    unreviewed = translation.is_unreviewed(survey, current_locale())
     return render_template("surveys/preview.html", survey=survey, easy=easy, pages=all_pages, by_code=by_code,
-                           condition_text=condition_text, unreviewed=services.is_unreviewed(survey, current_locale()),
-                           groups=services.stakeholder_groups_for(survey), places=services.localities_for(survey),
+                           condition_text=condition_text, unreviewed=unreviewed,
+                           groups=finding.stakeholder_groups_for(survey), places=finding.localities_for(survey),
                            profile=profile)
 
 
@@ -556,7 +570,7 @@ def preview(survey_id):
 def image(token):
     if len(token) != 32 or not token.isalnum():
         abort(404)
-    stored = services.image_by_token(token)
+    stored = images.image_by_token(token)
     if stored is None:
         abort(404)
     response = Response(stored.data, mimetype=stored.content_type)
@@ -570,8 +584,8 @@ def image(token):
 
 
 def _filters(survey: Survey) -> dict[str, str | None]:
-    groups = {g.code for g in services.stakeholder_groups_for(survey)}
-    places = {loc.code for loc in services.localities_for(survey)}
+    groups = {g.code for g in finding.stakeholder_groups_for(survey)}
+    places = {loc.code for loc in finding.localities_for(survey)}
     group, place = request.args.get("group") or None, request.args.get("locality") or None
     if (group and group not in groups) or (place and place not in places):
         abort(400, description=_("Choose one of the options"))
@@ -587,8 +601,8 @@ def results(survey_id):
     breakdown = request.args.get("by") or None
     if breakdown not in (None, "stakeholder_group", "locality"):
         abort(400, description=_("Choose one of the options"))
-    data = services.survey_results(survey, breakdown=breakdown, **filters)
-    groups, places = services.stakeholder_groups_for(survey), services.localities_for(survey)
+    data = reading.survey_results(survey, breakdown=breakdown, **filters)
+    groups, places = finding.stakeholder_groups_for(survey), finding.localities_for(survey)
     if breakdown == "stakeholder_group":
         columns = [(g.code, tr(g.name)) for g in groups]
     elif breakdown == "locality":
@@ -599,7 +613,7 @@ def results(survey_id):
         columns.append(("not_given", _("Not given")))
     return render_template("surveys/results.html", survey=survey, data=data, filters=filters, breakdown=breakdown,
                            columns=columns, groups=groups, places=places,
-                           by_code=services.questions_by_code(survey), text_kinds=TEXT_KINDS,
+                           by_code=answering.questions_by_code(survey), text_kinds=TEXT_KINDS,
                            can_manage=can_manage_survey(current_user, survey))
 
 
@@ -615,10 +629,10 @@ def text_answers(survey_id):
     if questions and question is None:
         abort(400, description=_("Choose one of the options"))
     search = (request.args.get("q") or "")[:200]
-    answers = services.text_answers(survey, question.code, search=search, **filters) if question else []
+    answers = reading.text_answers(survey, question.code, search=search, **filters) if question else []
     return render_template("surveys/text_answers.html", survey=survey, questions=questions, question=question,
                            answers=answers, filters=filters, search=search,
-                           groups=services.stakeholder_groups_for(survey), places=services.localities_for(survey))
+                           groups=finding.stakeholder_groups_for(survey), places=finding.localities_for(survey))
 
 
 @bp.route("/surveys/<int:survey_id>/export")
@@ -630,7 +644,7 @@ def export(survey_id):
     locale = request.args.get("lang_labels") or survey.default_locale
     if fmt not in ("csv", "xlsx") or locale not in enabled_locales():
         abort(400, description=_("Choose one of the options"))
-    header, rows = services.export_table(survey, locale)
+    header, rows = reading.export_table(survey, locale)
     name = f"{survey.slug}-responses-{locale}"
     if fmt == "csv":
         body, mimetype = exports.to_csv(header, rows).encode("utf-8"), "text/csv"
@@ -652,13 +666,13 @@ def paper(survey_id):
     if request.method == "POST":
         raw = request.form.to_dict(flat=False)
         try:
-            saved = services.enter_paper_response(survey, raw, locale=request.form.get("locale", ""),
+            saved = paper_forms.enter_paper_response(survey, raw, locale=request.form.get("locale", ""),
                                                   actor=current_user)
-        except services.AnswerError as exc:
+        except AnswerError as exc:
             db.session.rollback()
             errors, status = exc.errors, 400
             values = _values_from_raw(survey.ordered_questions(), raw)
-        except services.SurveyError as exc:
+        except SurveyError as exc:
             db.session.rollback()
             errors, status = {"locale": str(exc)}, 400
             values = _values_from_raw(survey.ordered_questions(), raw)
@@ -669,9 +683,9 @@ def paper(survey_id):
             return redirect(url_for("surveys.paper", survey_id=survey.id))
     return render_template("surveys/paper.html", survey=survey, errors=errors, values=values,
                            raw=request.form if request.method == "POST" else {},
-                           groups=services.stakeholder_groups_for(survey), places=services.localities_for(survey),
+                           groups=finding.stakeholder_groups_for(survey), places=finding.localities_for(survey),
                            profile=profile, condition_text=condition_text,
-                           submitted=services.response_count(survey)), status
+                           submitted=finding.response_count(survey)), status
 
 
 # --- answering --------------------------------------------------------------------------------------------
@@ -687,7 +701,7 @@ def public_route(suffix: str, **options):
 
 
 def _public_survey(scope: str, slug: str) -> Survey:
-    survey = services.survey_of_consultation(slug) if scope == "c" else services.survey_by_slug(slug)
+    survey = finding.survey_of_consultation(slug) if scope == "c" else finding.survey_by_slug(slug)
     if survey is None:
         abort(404)
     draft = (survey.consultation.status == "draft") if survey.consultation is not None else survey.status == "draft"
@@ -730,7 +744,7 @@ def _closed(survey: Survey):
 
 def _respondent(survey: Survey, **context) -> dict:
     locale = current_locale()
-    return {"survey": survey, "easy": _easy_mode(survey), "unreviewed": services.is_unreviewed(survey, locale),
+    return {"survey": survey, "easy": _easy_mode(survey), "unreviewed": translation.is_unreviewed(survey, locale),
             "fallback": survey.default_locale, **context}
 
 
@@ -749,7 +763,7 @@ def _values_from_answers(questions, answers) -> dict[str, Any]:
 def _values_from_raw(questions, raw) -> dict[str, Any]:
     values = {}
     for question in questions:
-        name = services.field_name(question)
+        name = field_name(question)
         if question.kind == "date":
             values[question.code] = {part: (raw.get(f"{name}-{part}") or [""])[0] for part in ("day", "month", "year")}
         elif question.kind == "multiple":
@@ -760,7 +774,7 @@ def _values_from_raw(questions, raw) -> dict[str, Any]:
 
 
 def _after_page(survey: Survey, response, index: int):
-    all_pages, steps = services.pages(survey), services.steps(survey)
+    all_pages, steps = answering.pages(survey), answering.steps(survey)
     following = flow.next_page(all_pages, steps, response.answers or {}, index)
     if following is not None:
         return survey_url(survey, "answer_page", n=following + 1)
@@ -784,7 +798,7 @@ def begin(scope, slug):
         return _closed(survey)
     response = _current_response(survey)
     if response is None:
-        response = services.start_response(survey, locale=current_locale(), easy_read=_easy_mode(survey),
+        response = answering.start_response(survey, locale=current_locale(), easy_read=_easy_mode(survey),
                                            user=current_user)
         if response.status != "in_progress":
             db.session.rollback()
@@ -792,7 +806,7 @@ def begin(scope, slug):
             return redirect(survey_url(survey, "start"))
         db.session.commit()
         _remember(survey, response)
-    first = services.first_unanswered_page(response)
+    first = answering.first_unanswered_page(response)
     if first is None and response.answers:
         return redirect(survey_url(survey, "check"))
     return redirect(survey_url(survey, "answer_page", n=(first or 0) + 1))
@@ -814,11 +828,11 @@ def answer_page(scope, slug, n):
     survey, response, early = _answering(scope, slug)
     if early is not None:
         return early
-    all_pages = services.pages(survey)
+    all_pages = answering.pages(survey)
     index = n - 1
     if not 0 <= index < len(all_pages):
         abort(404)
-    questions = services.page_questions(survey, response.answers or {}, index)
+    questions = answering.page_questions(survey, response.answers or {}, index)
     if not questions:
         return redirect(_after_page(survey, response, index))
     errors: dict[str, str] = {}
@@ -828,26 +842,26 @@ def answer_page(scope, slug, n):
         raw = request.form.to_dict(flat=False)
         action = request.form.get("action", "continue")
         try:
-            services.save_page(response, index, raw, require=action != "save")
-        except services.AnswerError as exc:
+            answering.save_page(response, index, raw, require=action != "save")
+        except AnswerError as exc:
             db.session.rollback()
             errors, status = exc.errors, 400
             values = _values_from_raw(questions, raw)
-        except services.SurveyError:
+        except SurveyError:
             db.session.rollback()
             return _closed(survey)
         else:
             if action == "save":
-                session["survey_code"] = services.issue_resume_code(response)
+                session["survey_code"] = resuming.issue_resume_code(response)
                 db.session.commit()
                 return redirect(survey_url(survey, "saved"))
             db.session.commit()
             if request.args.get("return") == "check":
                 return redirect(survey_url(survey, "check"))
             return redirect(_after_page(survey, response, index))
-    previous = flow.previous_page(all_pages, services.steps(survey), response.answers or {}, index)
+    previous = flow.previous_page(all_pages, answering.steps(survey), response.answers or {}, index)
     back = survey_url(survey, "answer_page", n=previous + 1) if previous is not None else survey_url(survey, "start")
-    shown = flow.visible_pages(all_pages, services.steps(survey), response.answers or {})
+    shown = flow.visible_pages(all_pages, answering.steps(survey), response.answers or {})
     position = shown.index(index) + 1 if index in shown else None
     page = all_pages[index]
     section = next(s for s in survey.sections if s.id == page.section)
@@ -872,22 +886,22 @@ def about_you(scope, slug):
     if request.method == "POST":
         raw = request.form.to_dict(flat=False)
         try:
-            services.save_profile(response, raw, skip=request.form.get("action") == "skip")
-        except services.AnswerError as exc:
+            answering.save_profile(response, raw, skip=request.form.get("action") == "skip")
+        except AnswerError as exc:
             db.session.rollback()
             errors, status = exc.errors, 400
             values = {name: (raw.get(name) or [""])[0] for name in profile.FIELDS}
-        except services.SurveyError:
+        except SurveyError:
             db.session.rollback()
             return _closed(survey)
         else:
             db.session.commit()
             return redirect(survey_url(survey, "check"))
-    last = flow.previous_page(services.pages(survey), services.steps(survey), response.answers or {}, 10 ** 6)
+    last = flow.previous_page(answering.pages(survey), answering.steps(survey), response.answers or {}, 10 ** 6)
     back = survey_url(survey, "answer_page", n=last + 1) if last is not None else survey_url(survey, "start")
     return render_template("surveys/about_you.html", **_respondent(
-        survey, values=values, errors=errors, back=back, groups=services.stakeholder_groups_for(survey),
-        places=services.localities_for(survey), profile=profile)), status
+        survey, values=values, errors=errors, back=back, groups=finding.stakeholder_groups_for(survey),
+        places=finding.localities_for(survey), profile=profile)), status
 
 
 def _invitation_answered(survey) -> None:
@@ -907,12 +921,12 @@ def check(scope, slug):
     status = 200
     if request.method == "POST":
         try:
-            services.submit_response(response)
+            answering.submit_response(response)
             _invitation_answered(survey)
-        except services.AnswerError as exc:
+        except AnswerError as exc:
             db.session.rollback()
             errors, status = exc.errors, 400
-        except services.SurveyError:
+        except SurveyError:
             db.session.rollback()
             return _closed(survey)
         else:
@@ -921,9 +935,9 @@ def check(scope, slug):
             session["survey_done"] = {"survey": survey.id, "reference": response.reference}
             return redirect(survey_url(survey, "done"))
     answers = response.answers or {}
-    all_pages, steps = services.pages(survey), services.steps(survey)
+    all_pages, steps = answering.pages(survey), answering.steps(survey)
     shown = set(flow.visible_codes(steps, answers))
-    by_code = services.questions_by_code(survey)
+    by_code = answering.questions_by_code(survey)
     blocks = []
     for index in flow.visible_pages(all_pages, steps, answers):
         page = all_pages[index]
@@ -935,7 +949,7 @@ def check(scope, slug):
             blocks[-1]["rows"].extend((q, index) for q in questions)
         else:
             blocks.append({"section": section, "rows": [(q, index) for q in questions]})
-    error_pages = {services.field_name(q): index for index, q in services.unanswered_required(response)}
+    error_pages = {field_name(q): index for index, q in answering.unanswered_required(response)}
     last = flow.previous_page(all_pages, steps, answers, 10 ** 6)
     back = (survey_url(survey, "about_you") if survey.ask_about_you
             else survey_url(survey, "answer_page", n=last + 1) if last is not None else survey_url(survey, "start"))
@@ -968,12 +982,12 @@ def resume(scope, slug):
     form = ResumeForm()
     if form.validate_on_submit():
         try:
-            response = services.resume(survey, form.code.data)
-        except services.SurveyError as exc:
+            response = resuming.resume(survey, form.code.data)
+        except SurveyError as exc:
             form_error(form, "code", str(exc))
         else:
             _remember(survey, response)
-            first = services.first_unanswered_page(response)
+            first = answering.first_unanswered_page(response)
             return redirect(survey_url(survey, "answer_page", n=first + 1) if first is not None
                             else survey_url(survey, "about_you" if survey.ask_about_you else "check"))
     return render_template("surveys/resume.html", form=form, **_respondent(survey)), 400 if form.errors else 200

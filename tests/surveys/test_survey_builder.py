@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from consult.core.models import AuditEvent
 from consult.extensions import db
 from consult.surveys.models import Survey, SurveyImage, SurveyQuestion, SurveySection
-from consult.surveys.services import start_response
+from consult.surveys.services.answering import start_response
 from factories import login, make_consultation, make_planning_group, make_survey, make_user
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
@@ -281,7 +281,7 @@ def test_translation_completeness_and_review(client, facilitator):
                               "easy_text": {"en": "Easy"},
                               "options": [("a", {"en": "A", "cy": "A"}), ("b", {"en": "B"})]}]}])
     db.session.commit()
-    from consult.surveys.services import translation_status
+    from consult.surveys.services.translation import translation_status
 
     with client.application.test_request_context():
         status = translation_status(survey)

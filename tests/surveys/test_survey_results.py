@@ -12,7 +12,7 @@ from consult.core.models import AuditEvent, utcnow
 from consult.extensions import db
 from consult.surveys.models import SurveyResponse
 from consult.surveys.results import question_results
-from consult.surveys.services import participation_rows, survey_results
+from consult.surveys.services.reading import participation_rows, survey_results
 from factories import login, make_consultation, make_planning_group, make_survey, make_user
 
 SECTIONS = [{"title": {"en": "All"}, "questions": [

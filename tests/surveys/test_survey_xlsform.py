@@ -8,8 +8,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from consult.extensions import db
+from consult.surveys.errors import SurveyError
 from consult.surveys.models import Survey, SurveyQuestion
-from consult.surveys.services import SurveyError, import_xlsform, start_response
+from consult.surveys.services.answering import start_response
+from consult.surveys.services.importing import import_xlsform
 from consult.surveys.xlsform import XLSFormError, parse_xlsform
 from factories import login, make_consultation, make_survey, make_user
 
@@ -106,7 +108,7 @@ def test_a_multilingual_xlsform_imports_with_all_its_languages():
         "note", "long_text", "decimal", "date")
     assert q["name_en_only"].text == {"en": "Your first name (optional)"}
     # Every language is complete but for the one English-only label and the title (form_title is English).
-    from consult.surveys.services import translation_status
+    from consult.surveys.services.translation import translation_status
 
     status = translation_status(survey)
     assert status["en"]["percent"] == 100
