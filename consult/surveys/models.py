@@ -41,6 +41,10 @@ class SurveyStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
 
+    @property
+    def is_draft(self) -> bool:
+        return self is SurveyStatus.DRAFT
+
 
 class ResponseStatus(StrEnum):
     IN_PROGRESS = "in_progress"

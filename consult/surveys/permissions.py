@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from consult.consultations.permissions import can_manage_consultation
+from consult.consultations.permissions import can_manage_consultation, can_view_consultation
 from consult.core.permissions import Role, has_role, is_admin, is_commissioner, is_facilitator
 
 
@@ -18,6 +18,14 @@ def can_manage_survey(user, survey) -> bool:
     if is_admin(user):
         return True
     return is_facilitator(user) and survey.created_by_id is not None and survey.created_by_id == user.id
+
+
+def can_view_survey(user, survey) -> bool:
+    """Its public pages: a consultation's survey is seen when the consultation is (can_view_consultation); a
+    standalone survey once it is no longer a draft, and before that only by the people who manage it."""
+    if survey.consultation is not None:
+        return can_view_consultation(user, survey.consultation)
+    return not survey.status.is_draft or can_manage_survey(user, survey)
 
 
 def can_enter_paper_responses(user, survey) -> bool:

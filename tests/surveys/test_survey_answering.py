@@ -113,7 +113,13 @@ def test_a_named_survey_keeps_the_person_and_takes_one_response_each(client):
     again = client.post("/s/named/start")
     assert again.status_code == 302 and again.headers["Location"].endswith("/s/named")
     assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
-    assert survey.id
+    other = make_user()
+    db.session.commit()
+    client.post("/logout")
+    login(client, other)
+    start(client, "/s/named")
+    owners = db.session.scalars(select(SurveyResponse.user_id).where(SurveyResponse.survey_id == survey.id))
+    assert sorted(owners) == sorted([member.id, other.id])
 
 
 def test_changing_an_answer_forgets_answers_to_questions_it_hides(client, survey):
@@ -248,8 +254,10 @@ def test_about_you_is_optional_and_refuses_tampered_values(client):
     assert (stored.stakeholder_group_id, stored.locality_id, stored.age_band, stored.ethnic_group,
             stored.disability) == (group.id, place.id, "75_84", None, "prefer_not")
     client.post("/c/older/survey/about-you", data={"action": "skip", "age_band": "75_84"})
-    assert the_response().age_band is None and the_response().stakeholder_group_id is None
-    assert survey.id
+    skipped = the_response()
+    assert skipped.age_band is None and skipped.stakeholder_group_id is None
+    # Skipping forgets only the "about you" answers, on this consultation's survey.
+    assert skipped.survey_id == survey.id and skipped.answers == {"carer": "yes"}
 
 
 def test_a_consultation_survey_is_open_only_while_the_consultation_accepts_responses(client):
