@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from factories import make_survey, make_survey_response
 from sqlalchemy import select
 
 from consult.core.models import AuditEvent
@@ -14,6 +13,7 @@ from consult.extensions import db
 from consult.surveys.errors import SurveyError
 from consult.surveys.services.building import save_survey
 from consult.surveys.services.questions import QuestionDraft, save_question
+from factories import make_survey, make_survey_response
 
 TEXT = {"en": "How many hours?"}
 
