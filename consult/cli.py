@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -13,7 +14,7 @@ from flask.cli import AppGroup
 from consult.extensions import db
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Stop a command with a clear message and a non-zero exit, storing nothing."""
     db.session.rollback()
     raise click.ClickException(message)
@@ -180,6 +181,17 @@ def consultation_list(output: str):
 ballots_cli = AppGroup("ballots", help="Ballots of priority votes (stable interface: see README).")
 
 
+def _read_text(file: str) -> str:
+    """A CSV file's text (a spreadsheet's byte-order mark dropped); a clear message if it cannot be read."""
+    try:
+        with open(file, encoding="utf-8-sig", newline="") as handle:
+            return handle.read()
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror}")
+    except UnicodeDecodeError:
+        fail(f"{file}: not UTF-8 text")
+
+
 def _consultation_or_fail(slug: str):
     from consult.consultations.models import Consultation
 
@@ -198,13 +210,7 @@ def ballots_import(slug: str, file: str):
     from consult.voting.services.importing import import_ballots
 
     consultation = _consultation_or_fail(slug)
-    try:
-        with open(file, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-    except OSError as exc:
-        fail(f"{file}: {exc.strerror}")
-    except UnicodeDecodeError:
-        fail(f"{file}: not UTF-8 text")
+    text = _read_text(file)
     try:
         count = import_ballots(consultation, text)
     except BallotsFileError as exc:
@@ -336,13 +342,7 @@ def population_import(file: str):
     from consult.reports.errors import PopulationFileError
     from consult.reports.populations import import_population
 
-    try:
-        with open(file, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-    except OSError as exc:
-        fail(f"{file}: {exc.strerror}")
-    except UnicodeDecodeError:
-        fail(f"{file}: not UTF-8 text")
+    text = _read_text(file)
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         try:
             count = import_population(text, channel="cli")
