@@ -4,44 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
 
 from consult.consultations.permissions import can_manage_consultation
 from consult.core.forms import ConfirmForm
-from consult.core.i18n import current_locale, enabled_locales, locale_name, tr, tr_markup
+from consult.core.i18n import current_locale, enabled_locales, locale_name, tr
 from consult.core.web import form_error
 from consult.extensions import db
-from consult.invitations.services import mark_responded
-from consult.invitations.web import followed_invitation
-from consult.surveys import exports, flow, profile, services
-from consult.surveys.conditions import describe
+from consult.surveys import exports, profile, services
 from consult.surveys.forms import (
     KIND_LABELS,
     DuplicateForm,
     ImportForm,
     QuestionForm,
-    ResumeForm,
     SectionForm,
     SurveyForm,
     day_start,
 )
 from consult.surveys.models import CHOICE_KINDS, TEXT_KINDS, Survey, SurveyQuestion, SurveySection
 from consult.surveys.permissions import (
-    can_answer_survey,
     can_create_survey,
     can_enter_paper_responses,
     can_manage_survey,
@@ -51,87 +34,18 @@ from consult.surveys.xlsform import XLSFormError
 
 bp = Blueprint("surveys", __name__)
 
-SESSION_RESPONSES = "survey_responses"
-SESSION_EASY = "survey_easy"
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
-
-
-# --- template helpers -------------------------------------------------------------------------------------
-
-
-@bp.app_template_global()
-def survey_url(survey: Survey, name: str, **values) -> str:
-    """The public address of a survey page: /c/<consultation>/survey/... or /s/<survey>/..."""
-    if survey.consultation is not None:
-        return url_for(f"surveys.{name}", scope="c", slug=survey.consultation.slug, **values)
-    return url_for(f"surveys.{name}", scope="s", slug=survey.slug, **values)
-
-
-@bp.app_template_global()
-def survey_text(normal: dict | None, easy: dict | None = None, easy_mode: bool = False,
-                fallback: str | None = None) -> Markup:
-    """Content in the reader's language, the easy-read version when asked for and written; fallback marked."""
-    locale = current_locale()
-    if easy_mode and (easy or {}).get(locale):
-        return escape(easy[locale])
-    if (normal or {}).get(locale):
-        return escape(normal[locale])
-    if easy_mode and easy:
-        return tr_markup(easy, fallback)
-    return tr_markup(normal, fallback)
-
-
-@bp.app_template_global()
-def survey_answer_text(question: SurveyQuestion, value: Any) -> str:
-    if value in (None, "", []):
-        return ""
-    if question.kind in CHOICE_KINDS:
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(services.option_label(question, v) for v in values)
-    if question.kind == "date":
-        year, month, day = str(value).split("-")
-        return f"{int(day)} {int(month)} {year}"
-    return str(value)
-
-
-@bp.app_template_global()
-def survey_options(question: SurveyQuestion, easy_mode: bool = False) -> list[tuple[str, Markup]]:
-    """(value, label) for each option, in the reader's language."""
-    if question.kind in ("scale", "yes_no"):
-        labels = services.builtin_option_labels()
-        return [(v, escape(labels[v])) for v in services.option_values(question)]
-    fallback = question.survey.default_locale
-    return [(o.value, survey_text(o.label, o.easy_label, easy_mode, fallback)) for o in question.options]
-
-
-def condition_text(survey: Survey, condition: dict | None) -> str:
-    by_code = services.questions_by_code(survey)
-    words = {"and": _("and"), "or": _("or"), "not": _("not"), "eq": _("is"), "ne": _("is not"),
-             "gt": _("is more than"), "ge": _("is at least"), "lt": _("is less than"), "le": _("is at most"),
-             "selected": _("includes"), "answered": _("is answered")}
-    return describe(condition,
-                    lambda code: tr(by_code[code].text, None, survey.default_locale) if code in by_code else code,
-                    lambda code, value: services.option_label(by_code[code], value) if code in by_code else value,
-                    words)
-
-
-# --- the builder ------------------------------------------------------------------------------------------
-
-
-def _survey_or_404(survey_id: int) -> Survey:
-    survey = db.get_or_404(Survey, survey_id)
-    _require(can_manage_survey(current_user, survey))
-    return survey
+from consult.surveys.views.common import (
+    condition_text,
+    require,
+    survey_or_404,
+    values_from_raw,
+)
 
 
 @bp.route("/surveys")
 @login_required
 def index():
-    _require(can_create_survey(current_user))
+    require(can_create_survey(current_user))
     surveys = services.surveys_managed_by(current_user)
     return render_template("surveys/index.html", surveys=surveys,
                            counts={s.id: services.response_count(s) for s in surveys})
@@ -144,7 +58,7 @@ def _consultation_arg():
     consultation = services.consultation_by_slug(slug)
     if consultation is None:
         abort(404)
-    _require(can_manage_consultation(current_user, consultation))
+    require(can_manage_consultation(current_user, consultation))
     return consultation
 
 
@@ -178,7 +92,7 @@ def _save_survey_from(form: SurveyForm, survey: Survey | None, consultation) -> 
 @bp.route("/surveys/new", methods=["GET", "POST"])
 @login_required
 def new_survey():
-    _require(can_create_survey(current_user))
+    require(can_create_survey(current_user))
     consultation = _consultation_arg()
     form = _survey_form(None, consultation is not None)
     if consultation is not None and not form.is_submitted():
@@ -200,7 +114,7 @@ def new_survey():
 @bp.route("/surveys/<int:survey_id>/settings", methods=["GET", "POST"])
 @login_required
 def settings(survey_id):
-    survey = _survey_or_404(survey_id)
+    survey = survey_or_404(survey_id)
     form = _survey_form(survey, survey.consultation is not None)
     if form.validate_on_submit():
         try:
@@ -219,7 +133,7 @@ def settings(survey_id):
 @bp.route("/surveys/<int:survey_id>")
 @login_required
 def builder(survey_id):
-    survey = _survey_or_404(survey_id)
+    survey = survey_or_404(survey_id)
     return render_template("surveys/builder.html", survey=survey, status=services.translation_status(survey),
                            responses=services.response_count(survey), locked=services.has_responses(survey),
                            condition_text=condition_text, kind_labels=dict(KIND_LABELS),
@@ -229,7 +143,7 @@ def builder(survey_id):
 @bp.route("/surveys/<int:survey_id>/reviewed", methods=["POST"])
 @login_required
 def mark_reviewed(survey_id):
-    survey = _survey_or_404(survey_id)
+    survey = survey_or_404(survey_id)
     locale = request.form.get("locale", "")
     try:
         services.set_reviewed(survey, locale, request.form.get("reviewed") == "yes")
@@ -243,11 +157,115 @@ def mark_reviewed(survey_id):
     return redirect(url_for("surveys.builder", survey_id=survey.id) + "#translations")
 
 
+@bp.route("/surveys/<int:survey_id>/duplicate", methods=["GET", "POST"])
+@login_required
+def duplicate(survey_id):
+    survey = survey_or_404(survey_id)
+    require(can_create_survey(current_user))
+    form = DuplicateForm()
+    targets = services.consultations_without_survey(current_user)
+    form.consultation.choices = [("", _("A standalone survey"))] + [(c.slug, tr(c.title)) for c in targets]
+    if form.validate_on_submit():
+        consultation = next((c for c in targets if c.slug == form.consultation.data), None)
+        try:
+            copy = services.duplicate_survey(survey, slug=form.slug.data or None, consultation=consultation)
+        except services.SurveyError as exc:
+            db.session.rollback()
+            form_error(form, exc.field, str(exc))
+        else:
+            db.session.commit()
+            flash(_("Copy made. This is the copy."), "success")
+            return redirect(url_for("surveys.builder", survey_id=copy.id))
+    return render_template("surveys/duplicate.html", form=form, survey=survey), 400 if form.errors else 200
+
+
+def _import_upload(form: ImportForm, **kwargs) -> Survey | None:
+    upload = form.file.data
+    if not upload or not getattr(upload, "filename", ""):
+        form_error(form, "file", _("Select an XLSForm file (.xlsx)"))
+        return None
+    data = upload.read(services.XLSFORM_MAX_BYTES + 1)
+    try:
+        return services.import_xlsform(data, **kwargs)
+    except XLSFormError as exc:
+        db.session.rollback()
+        for problem in exc.problems[:50]:
+            form_error(form, "file", problem)
+        if len(exc.problems) > 50:
+            form_error(form, "file", _("… and %(n)s more problems.", n=len(exc.problems) - 50))
+    except services.SurveyError as exc:
+        db.session.rollback()
+        form_error(form, exc.field if exc.field in ("file", "slug") else "file", str(exc))
+    return None
+
+
+@bp.route("/surveys/import", methods=["GET", "POST"])
+@login_required
+def import_new():
+    require(can_create_survey(current_user))
+    consultation = _consultation_arg()
+    form = ImportForm()
+    if consultation is not None:
+        del form.slug
+    if form.validate_on_submit():
+        survey = _import_upload(form, consultation=consultation,
+                                slug=form.slug.data if consultation is None else None)
+        if survey is not None:
+            db.session.commit()
+            flash(_("Survey imported."), "success")
+            return redirect(url_for("surveys.builder", survey_id=survey.id))
+    return (render_template("surveys/import.html", form=form, survey=None, consultation=consultation),
+            400 if form.errors else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/import", methods=["GET", "POST"])
+@login_required
+def import_into(survey_id):
+    survey = survey_or_404(survey_id)
+    form = ImportForm()
+    del form.slug
+    if form.validate_on_submit():
+        imported = _import_upload(form, survey=survey)
+        if imported is not None:
+            db.session.commit()
+            flash(_("Questions replaced from the XLSForm."), "success")
+            return redirect(url_for("surveys.builder", survey_id=survey.id))
+    return (render_template("surveys/import.html", form=form, survey=survey, consultation=survey.consultation),
+            400 if form.errors else 200)
+
+
+@bp.route("/surveys/<int:survey_id>/preview")
+@login_required
+def preview(survey_id):
+    survey = survey_or_404(survey_id)
+    easy = request.args.get("easy") == "1"
+    all_pages = services.pages(survey)
+    by_code = services.questions_by_code(survey)
+    return render_template("surveys/preview.html", survey=survey, easy=easy, pages=all_pages, by_code=by_code,
+                           condition_text=condition_text, unreviewed=services.is_unreviewed(survey, current_locale()),
+                           groups=services.stakeholder_groups_for(survey), places=services.localities_for(survey),
+                           profile=profile)
+
+
+@bp.route("/survey-images/<token>")
+def image(token):
+    if len(token) != 32 or not token.isalnum():
+        abort(404)
+    stored = services.image_by_token(token)
+    if stored is None:
+        abort(404)
+    response = Response(stored.data, mimetype=stored.content_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 @bp.route("/surveys/<int:survey_id>/sections/new", methods=["GET", "POST"], defaults={"section_id": None})
 @bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_section(survey_id, section_id):
-    survey = _survey_or_404(survey_id)
+    survey = survey_or_404(survey_id)
     section = _section_of(survey, section_id) if section_id else None
     form = SectionForm.build()
     if section is not None and not form.is_submitted():
@@ -309,7 +327,7 @@ def _builder_change(survey, change, *, anchor: str = "", done: str | None = None
 @bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/move", methods=["POST"])
 @login_required
 def move_section(survey_id, section_id):
-    survey = _survey_or_404(survey_id)
+    survey = survey_or_404(survey_id)
     section = _section_of(survey, section_id)
     return _builder_change(survey, lambda: services.move_section(section, _direction()),
                            anchor=f"#section-{section_id}")
@@ -318,7 +336,7 @@ def move_section(survey_id, section_id):
 @bp.route("/surveys/<int:survey_id>/sections/<int:section_id>/delete", methods=["POST"])
 @login_required
 def delete_section(survey_id, section_id):
-    survey = _survey_or_404(survey_id)
+    survey = survey_or_404(survey_id)
     section = _section_of(survey, section_id)
     return _builder_change(survey, lambda: services.delete_section(section), done=_("Section removed."))
 
@@ -396,7 +414,7 @@ def _question_form(survey: Survey, section: SurveySection, question: SurveyQuest
           defaults={"section_id": None})
 @login_required
 def edit_question(survey_id, section_id, question_id):
-    survey = _survey_or_404(survey_id)
+    survey = survey_or_404(survey_id)
     question = _question_of(survey, question_id) if question_id else None
     section = question.section if question is not None else _section_of(survey, section_id)
     form = _question_form(survey, section, question)
@@ -448,7 +466,7 @@ def _question_kwargs(form: QuestionForm, survey: Survey) -> dict:
 @bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/move", methods=["POST"])
 @login_required
 def move_question(survey_id, question_id):
-    survey = _survey_or_404(survey_id)
+    survey = survey_or_404(survey_id)
     question = _question_of(survey, question_id)
     return _builder_change(survey, lambda: services.move_question(question, _direction()),
                            anchor=f"#question-{question_id}")
@@ -457,116 +475,9 @@ def move_question(survey_id, question_id):
 @bp.route("/surveys/<int:survey_id>/questions/<int:question_id>/delete", methods=["POST"])
 @login_required
 def delete_question(survey_id, question_id):
-    survey = _survey_or_404(survey_id)
+    survey = survey_or_404(survey_id)
     question = _question_of(survey, question_id)
     return _builder_change(survey, lambda: services.delete_question(question), done=_("Question removed."))
-
-
-@bp.route("/surveys/<int:survey_id>/duplicate", methods=["GET", "POST"])
-@login_required
-def duplicate(survey_id):
-    survey = _survey_or_404(survey_id)
-    _require(can_create_survey(current_user))
-    form = DuplicateForm()
-    targets = services.consultations_without_survey(current_user)
-    form.consultation.choices = [("", _("A standalone survey"))] + [(c.slug, tr(c.title)) for c in targets]
-    if form.validate_on_submit():
-        consultation = next((c for c in targets if c.slug == form.consultation.data), None)
-        try:
-            copy = services.duplicate_survey(survey, slug=form.slug.data or None, consultation=consultation)
-        except services.SurveyError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Copy made. This is the copy."), "success")
-            return redirect(url_for("surveys.builder", survey_id=copy.id))
-    return render_template("surveys/duplicate.html", form=form, survey=survey), 400 if form.errors else 200
-
-
-def _import_upload(form: ImportForm, **kwargs) -> Survey | None:
-    upload = form.file.data
-    if not upload or not getattr(upload, "filename", ""):
-        form_error(form, "file", _("Select an XLSForm file (.xlsx)"))
-        return None
-    data = upload.read(services.XLSFORM_MAX_BYTES + 1)
-    try:
-        return services.import_xlsform(data, **kwargs)
-    except XLSFormError as exc:
-        db.session.rollback()
-        for problem in exc.problems[:50]:
-            form_error(form, "file", problem)
-        if len(exc.problems) > 50:
-            form_error(form, "file", _("… and %(n)s more problems.", n=len(exc.problems) - 50))
-    except services.SurveyError as exc:
-        db.session.rollback()
-        form_error(form, exc.field if exc.field in ("file", "slug") else "file", str(exc))
-    return None
-
-
-@bp.route("/surveys/import", methods=["GET", "POST"])
-@login_required
-def import_new():
-    _require(can_create_survey(current_user))
-    consultation = _consultation_arg()
-    form = ImportForm()
-    if consultation is not None:
-        del form.slug
-    if form.validate_on_submit():
-        survey = _import_upload(form, consultation=consultation,
-                                slug=form.slug.data if consultation is None else None)
-        if survey is not None:
-            db.session.commit()
-            flash(_("Survey imported."), "success")
-            return redirect(url_for("surveys.builder", survey_id=survey.id))
-    return (render_template("surveys/import.html", form=form, survey=None, consultation=consultation),
-            400 if form.errors else 200)
-
-
-@bp.route("/surveys/<int:survey_id>/import", methods=["GET", "POST"])
-@login_required
-def import_into(survey_id):
-    survey = _survey_or_404(survey_id)
-    form = ImportForm()
-    del form.slug
-    if form.validate_on_submit():
-        imported = _import_upload(form, survey=survey)
-        if imported is not None:
-            db.session.commit()
-            flash(_("Questions replaced from the XLSForm."), "success")
-            return redirect(url_for("surveys.builder", survey_id=survey.id))
-    return (render_template("surveys/import.html", form=form, survey=survey, consultation=survey.consultation),
-            400 if form.errors else 200)
-
-
-@bp.route("/surveys/<int:survey_id>/preview")
-@login_required
-def preview(survey_id):
-    survey = _survey_or_404(survey_id)
-    easy = request.args.get("easy") == "1"
-    all_pages = services.pages(survey)
-    by_code = services.questions_by_code(survey)
-    return render_template("surveys/preview.html", survey=survey, easy=easy, pages=all_pages, by_code=by_code,
-                           condition_text=condition_text, unreviewed=services.is_unreviewed(survey, current_locale()),
-                           groups=services.stakeholder_groups_for(survey), places=services.localities_for(survey),
-                           profile=profile)
-
-
-@bp.route("/survey-images/<token>")
-def image(token):
-    if len(token) != 32 or not token.isalnum():
-        abort(404)
-    stored = services.image_by_token(token)
-    if stored is None:
-        abort(404)
-    response = Response(stored.data, mimetype=stored.content_type)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'"
-    response.headers["Cache-Control"] = "public, max-age=86400"
-    return response
-
-
-# --- results and paper entry ------------------------------------------------------------------------------
 
 
 def _filters(survey: Survey) -> dict[str, str | None]:
@@ -582,7 +493,7 @@ def _filters(survey: Survey) -> dict[str, str | None]:
 @login_required
 def results(survey_id):
     survey = db.get_or_404(Survey, survey_id)
-    _require(can_view_survey_results(current_user, survey))
+    require(can_view_survey_results(current_user, survey))
     filters = _filters(survey)
     breakdown = request.args.get("by") or None
     if breakdown not in (None, "stakeholder_group", "locality"):
@@ -607,7 +518,7 @@ def results(survey_id):
 @login_required
 def text_answers(survey_id):
     survey = db.get_or_404(Survey, survey_id)
-    _require(can_view_survey_results(current_user, survey))
+    require(can_view_survey_results(current_user, survey))
     filters = _filters(survey)
     questions = [q for q in survey.ordered_questions() if q.kind in TEXT_KINDS]
     code = request.args.get("question") or (questions[0].code if questions else None)
@@ -625,7 +536,7 @@ def text_answers(survey_id):
 @login_required
 def export(survey_id):
     survey = db.get_or_404(Survey, survey_id)
-    _require(can_view_survey_results(current_user, survey))
+    require(can_view_survey_results(current_user, survey))
     fmt = request.args.get("format", "csv")
     locale = request.args.get("lang_labels") or survey.default_locale
     if fmt not in ("csv", "xlsx") or locale not in enabled_locales():
@@ -645,7 +556,7 @@ def export(survey_id):
 @login_required
 def paper(survey_id):
     survey = db.get_or_404(Survey, survey_id)
-    _require(can_enter_paper_responses(current_user, survey))
+    require(can_enter_paper_responses(current_user, survey))
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     status = 200
@@ -657,11 +568,11 @@ def paper(survey_id):
         except services.AnswerError as exc:
             db.session.rollback()
             errors, status = exc.errors, 400
-            values = _values_from_raw(survey.ordered_questions(), raw)
+            values = values_from_raw(survey.ordered_questions(), raw)
         except services.SurveyError as exc:
             db.session.rollback()
             errors, status = {"locale": str(exc)}, 400
-            values = _values_from_raw(survey.ordered_questions(), raw)
+            values = values_from_raw(survey.ordered_questions(), raw)
         else:
             db.session.commit()
             flash(_("Paper response saved with reference %(reference)s. Enter the next one.",
@@ -674,306 +585,5 @@ def paper(survey_id):
                            submitted=services.response_count(survey)), status
 
 
-# --- answering --------------------------------------------------------------------------------------------
-
-
-def public_route(suffix: str, **options):
-    """Register a respondent page at both /c/<slug>/survey<suffix> and /s/<slug><suffix>."""
-    def decorator(view):
-        bp.add_url_rule(f"/c/<slug>/survey{suffix}", view_func=view, defaults={"scope": "c"}, **options)
-        bp.add_url_rule(f"/s/<slug>{suffix}", view_func=view, defaults={"scope": "s"}, **options)
-        return view
-    return decorator
-
-
-def _public_survey(scope: str, slug: str) -> Survey:
-    survey = services.survey_of_consultation(slug) if scope == "c" else services.survey_by_slug(slug)
-    if survey is None:
-        abort(404)
-    draft = (survey.consultation.status == "draft") if survey.consultation is not None else survey.status == "draft"
-    if draft and not can_manage_survey(current_user, survey):
-        abort(404)  # a draft is nobody's business yet
-    return survey
-
-
-def _easy_mode(survey: Survey) -> bool:
-    chosen = dict(session.get(SESSION_EASY) or {})
-    asked = request.args.get("easy")
-    if asked in ("0", "1"):
-        chosen[str(survey.id)] = asked == "1"
-        session[SESSION_EASY] = chosen
-    return bool(chosen.get(str(survey.id)))
-
-
-def _current_response(survey: Survey):
-    from consult.surveys.models import SurveyResponse
-
-    response_id = (session.get(SESSION_RESPONSES) or {}).get(str(survey.id))
-    response = db.session.get(SurveyResponse, response_id) if response_id else None
-    if response is None or response.survey_id != survey.id or response.status != "in_progress":
-        return None
-    return response
-
-
-def _remember(survey: Survey, response) -> None:
-    held = dict(session.get(SESSION_RESPONSES) or {})
-    if response is None:
-        held.pop(str(survey.id), None)
-    else:
-        held[str(survey.id)] = response.id
-    session[SESSION_RESPONSES] = held
-
-
-def _closed(survey: Survey):
-    return render_template("surveys/closed.html", survey=survey), 403
-
-
-def _respondent(survey: Survey, **context) -> dict:
-    locale = current_locale()
-    return {"survey": survey, "easy": _easy_mode(survey), "unreviewed": services.is_unreviewed(survey, locale),
-            "fallback": survey.default_locale, **context}
-
-
-def _values_from_answers(questions, answers) -> dict[str, Any]:
-    values = {}
-    for question in questions:
-        value = answers.get(question.code)
-        if question.kind == "date":
-            parts = str(value).split("-") if value else ["", "", ""]
-            values[question.code] = {"year": parts[0], "month": parts[1].lstrip("0"), "day": parts[2].lstrip("0")}
-        else:
-            values[question.code] = value
-    return values
-
-
-def _values_from_raw(questions, raw) -> dict[str, Any]:
-    values = {}
-    for question in questions:
-        name = services.field_name(question)
-        if question.kind == "date":
-            values[question.code] = {part: (raw.get(f"{name}-{part}") or [""])[0] for part in ("day", "month", "year")}
-        elif question.kind == "multiple":
-            values[question.code] = raw.get(name, [])
-        else:
-            values[question.code] = (raw.get(name) or [""])[0]
-    return values
-
-
-def _after_page(survey: Survey, response, index: int):
-    all_pages, steps = services.pages(survey), services.steps(survey)
-    following = flow.next_page(all_pages, steps, response.answers or {}, index)
-    if following is not None:
-        return survey_url(survey, "answer_page", n=following + 1)
-    if survey.ask_about_you:
-        return survey_url(survey, "about_you")
-    return survey_url(survey, "check")
-
-
-@public_route("")
-def start(scope, slug):
-    survey = _public_survey(scope, slug)
-    return render_template("surveys/start.html", **_respondent(
-        survey, open=can_answer_survey(current_user, survey), response=_current_response(survey),
-        confirm=ConfirmForm()))
-
-
-@public_route("/start", methods=["POST"])
-def begin(scope, slug):
-    survey = _public_survey(scope, slug)
-    if not can_answer_survey(current_user, survey):
-        return _closed(survey)
-    response = _current_response(survey)
-    if response is None:
-        response = services.start_response(survey, locale=current_locale(), easy_read=_easy_mode(survey),
-                                           user=current_user)
-        if response.status != "in_progress":
-            db.session.rollback()
-            flash(_("You have already answered this survey."), "info")
-            return redirect(survey_url(survey, "start"))
-        db.session.commit()
-        _remember(survey, response)
-    first = services.first_unanswered_page(response)
-    if first is None and response.answers:
-        return redirect(survey_url(survey, "check"))
-    return redirect(survey_url(survey, "answer_page", n=(first or 0) + 1))
-
-
-def _answering(scope: str, slug: str):
-    """The survey and this browser's unfinished response, or a response to send instead."""
-    survey = _public_survey(scope, slug)
-    if not can_answer_survey(current_user, survey):
-        return survey, None, _closed(survey)
-    response = _current_response(survey)
-    if response is None:
-        return survey, None, redirect(survey_url(survey, "start"))
-    return survey, response, None
-
-
-@public_route("/page/<int:n>", methods=["GET", "POST"])
-def answer_page(scope, slug, n):
-    survey, response, early = _answering(scope, slug)
-    if early is not None:
-        return early
-    all_pages = services.pages(survey)
-    index = n - 1
-    if not 0 <= index < len(all_pages):
-        abort(404)
-    questions = services.page_questions(survey, response.answers or {}, index)
-    if not questions:
-        return redirect(_after_page(survey, response, index))
-    errors: dict[str, str] = {}
-    values = _values_from_answers(questions, response.answers or {})
-    status = 200
-    if request.method == "POST":
-        raw = request.form.to_dict(flat=False)
-        action = request.form.get("action", "continue")
-        try:
-            services.save_page(response, index, raw, require=action != "save")
-        except services.AnswerError as exc:
-            db.session.rollback()
-            errors, status = exc.errors, 400
-            values = _values_from_raw(questions, raw)
-        except services.SurveyError:
-            db.session.rollback()
-            return _closed(survey)
-        else:
-            if action == "save":
-                session["survey_code"] = services.issue_resume_code(response)
-                db.session.commit()
-                return redirect(survey_url(survey, "saved"))
-            db.session.commit()
-            if request.args.get("return") == "check":
-                return redirect(survey_url(survey, "check"))
-            return redirect(_after_page(survey, response, index))
-    previous = flow.previous_page(all_pages, services.steps(survey), response.answers or {}, index)
-    back = survey_url(survey, "answer_page", n=previous + 1) if previous is not None else survey_url(survey, "start")
-    shown = flow.visible_pages(all_pages, services.steps(survey), response.answers or {})
-    position = shown.index(index) + 1 if index in shown else None
-    page = all_pages[index]
-    section = next(s for s in survey.sections if s.id == page.section)
-    return render_template("surveys/page.html", **_respondent(
-        survey, section=section, page=page, questions=questions, values=values, errors=errors, n=n, back=back,
-        position=position, total=len(shown), returning=request.args.get("return") == "check")), status
-
-
-@public_route("/about-you", methods=["GET", "POST"])
-def about_you(scope, slug):
-    survey, response, early = _answering(scope, slug)
-    if early is not None:
-        return early
-    if not survey.ask_about_you:
-        return redirect(survey_url(survey, "check"))
-    errors: dict[str, str] = {}
-    status = 200
-    values = {"stakeholder_group": response.stakeholder_group.code if response.stakeholder_group else "",
-              "locality": response.locality.code if response.locality else "", "age_band": response.age_band,
-              "ethnic_group": response.ethnic_group, "main_language": response.main_language,
-              "disability": response.disability}
-    if request.method == "POST":
-        raw = request.form.to_dict(flat=False)
-        try:
-            services.save_profile(response, raw, skip=request.form.get("action") == "skip")
-        except services.AnswerError as exc:
-            db.session.rollback()
-            errors, status = exc.errors, 400
-            values = {name: (raw.get(name) or [""])[0] for name in profile.FIELDS}
-        except services.SurveyError:
-            db.session.rollback()
-            return _closed(survey)
-        else:
-            db.session.commit()
-            return redirect(survey_url(survey, "check"))
-    last = flow.previous_page(services.pages(survey), services.steps(survey), response.answers or {}, 10 ** 6)
-    back = survey_url(survey, "answer_page", n=last + 1) if last is not None else survey_url(survey, "start")
-    return render_template("surveys/about_you.html", **_respondent(
-        survey, values=values, errors=errors, back=back, groups=services.stakeholder_groups_for(survey),
-        places=services.localities_for(survey), profile=profile)), status
-
-
-def _invitation_answered(survey) -> None:
-    """Someone who came by a personal invitation link has answered: they are not reminded again."""
-    invitation = followed_invitation(survey.consultation_id)
-    if invitation is not None:
-        # For an anonymous survey only the day is kept, so the time cannot tie the invitee to an answer.
-        mark_responded(invitation, coarse=survey.anonymous)
-
-
-@public_route("/check", methods=["GET", "POST"])
-def check(scope, slug):
-    survey, response, early = _answering(scope, slug)
-    if early is not None:
-        return early
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
-        try:
-            services.submit_response(response)
-            _invitation_answered(survey)
-        except services.AnswerError as exc:
-            db.session.rollback()
-            errors, status = exc.errors, 400
-        except services.SurveyError:
-            db.session.rollback()
-            return _closed(survey)
-        else:
-            db.session.commit()
-            _remember(survey, None)
-            session["survey_done"] = {"survey": survey.id, "reference": response.reference}
-            return redirect(survey_url(survey, "done"))
-    answers = response.answers or {}
-    all_pages, steps = services.pages(survey), services.steps(survey)
-    shown = set(flow.visible_codes(steps, answers))
-    by_code = services.questions_by_code(survey)
-    blocks = []
-    for index in flow.visible_pages(all_pages, steps, answers):
-        page = all_pages[index]
-        section = next(s for s in survey.sections if s.id == page.section)
-        questions = [by_code[c] for c in page.codes if c in shown and by_code[c].kind != "note"]
-        if not questions:
-            continue
-        if blocks and blocks[-1]["section"] is section:
-            blocks[-1]["rows"].extend((q, index) for q in questions)
-        else:
-            blocks.append({"section": section, "rows": [(q, index) for q in questions]})
-    error_pages = {services.field_name(q): index for index, q in services.unanswered_required(response)}
-    last = flow.previous_page(all_pages, steps, answers, 10 ** 6)
-    back = (survey_url(survey, "about_you") if survey.ask_about_you
-            else survey_url(survey, "answer_page", n=last + 1) if last is not None else survey_url(survey, "start"))
-    return render_template("surveys/check.html", **_respondent(
-        survey, response=response, blocks=blocks, answers=answers, errors=errors, error_pages=error_pages,
-        back=back, profile=profile)), status
-
-
-@public_route("/done")
-def done(scope, slug):
-    survey = _public_survey(scope, slug)
-    finished = session.get("survey_done") or {}
-    if finished.get("survey") != survey.id:
-        return redirect(survey_url(survey, "start"))
-    return render_template("surveys/done.html", **_respondent(survey, reference=finished["reference"]))
-
-
-@public_route("/saved")
-def saved(scope, slug):
-    survey = _public_survey(scope, slug)
-    code = session.pop("survey_code", None)
-    return render_template("surveys/saved.html", **_respondent(survey, code=code))
-
-
-@public_route("/resume", methods=["GET", "POST"])
-def resume(scope, slug):
-    survey = _public_survey(scope, slug)
-    if not can_answer_survey(current_user, survey):
-        return _closed(survey)
-    form = ResumeForm()
-    if form.validate_on_submit():
-        try:
-            response = services.resume(survey, form.code.data)
-        except services.SurveyError as exc:
-            form_error(form, "code", str(exc))
-        else:
-            _remember(survey, response)
-            first = services.first_unanswered_page(response)
-            return redirect(survey_url(survey, "answer_page", n=first + 1) if first is not None
-                            else survey_url(survey, "about_you" if survey.ask_about_you else "check"))
-    return render_template("surveys/resume.html", form=form, **_respondent(survey)), 400 if form.errors else 200
+# The routes and template helpers register on bp as their modules are imported.
+from consult.surveys.views import common, public  # noqa: F401
