@@ -218,5 +218,24 @@ def export_cell(question, value: Any, locale: str) -> Any:
     return value
 
 
+def form_value(question, value: Any) -> Any:
+    """A stored answer shaped as the answer page's fields show it (a date as its three boxes)."""
+    if question.kind == QuestionKind.DATE:
+        parts = str(value).split("-") if value else ["", "", ""]
+        return {"year": parts[0], "month": parts[1].lstrip("0"), "day": parts[2].lstrip("0")}
+    return value
+
+
+def posted_value(question, raw: Mapping[str, Sequence[str]]) -> Any:
+    """What was posted for a question, shaped as the answer page's fields show it, so a refused page keeps
+    what was typed: a date's three boxes, every ticked box of a multiple choice, otherwise the one value."""
+    name = field_name(question)
+    if question.kind == QuestionKind.DATE:
+        return {part: (raw.get(f"{name}-{part}") or [""])[0] for part in ("day", "month", "year")}
+    if question.kind == QuestionKind.MULTIPLE:
+        return raw.get(name, [])
+    return (raw.get(name) or [""])[0]
+
+
 def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]

@@ -1,0 +1,127 @@
+"""A survey's answers, for the staff: results with filters and breakdowns, the text answers, the export as
+CSV or Excel, and entering responses from paper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from consult.core.i18n import enabled_locales, tr
+from consult.extensions import db
+from consult.surveys import exports, profile
+from consult.surveys.errors import AnswerError, SurveyError
+from consult.surveys.kinds import TEXT_KINDS
+from consult.surveys.models import Survey
+from consult.surveys.permissions import can_enter_paper_responses, can_manage_survey, can_view_survey_results
+from consult.surveys.services import answering, finding, reading
+from consult.surveys.services import paper as paper_forms
+from consult.surveys.views import bp
+from consult.surveys.views.common import condition_text, require, values_from_raw
+
+
+def _filters(survey: Survey) -> dict[str, str | None]:
+    groups = {g.code for g in finding.stakeholder_groups_for(survey)}
+    places = {loc.code for loc in finding.localities_for(survey)}
+    group, place = request.args.get("group") or None, request.args.get("locality") or None
+    if (group and group not in groups) or (place and place not in places):
+        abort(400, description=_("Choose one of the options"))
+    return {"stakeholder_group": group, "locality": place}
+
+
+@bp.route("/surveys/<int:survey_id>/results")
+@login_required
+def results(survey_id):
+    survey = db.get_or_404(Survey, survey_id)
+    require(can_view_survey_results(current_user, survey))
+    filters = _filters(survey)
+    breakdown = request.args.get("by") or None
+    if breakdown not in (None, "stakeholder_group", "locality"):
+        abort(400, description=_("Choose one of the options"))
+    data = reading.survey_results(survey, breakdown=breakdown, **filters)
+    groups, places = finding.stakeholder_groups_for(survey), finding.localities_for(survey)
+    if breakdown == "stakeholder_group":
+        columns = [(g.code, tr(g.name)) for g in groups]
+    elif breakdown == "locality":
+        columns = [(loc.code, tr(loc.name)) for loc in places]
+    else:
+        columns = []
+    if columns:
+        columns.append(("not_given", _("Not given")))
+    return render_template("surveys/results.html", survey=survey, data=data, filters=filters, breakdown=breakdown,
+                           columns=columns, groups=groups, places=places,
+                           by_code=answering.questions_by_code(survey), text_kinds=TEXT_KINDS,
+                           can_manage=can_manage_survey(current_user, survey))
+
+
+@bp.route("/surveys/<int:survey_id>/results/text")
+@login_required
+def text_answers(survey_id):
+    survey = db.get_or_404(Survey, survey_id)
+    require(can_view_survey_results(current_user, survey))
+    filters = _filters(survey)
+    questions = [q for q in survey.ordered_questions() if q.kind in TEXT_KINDS]
+    code = request.args.get("question") or (questions[0].code if questions else None)
+    question = next((q for q in questions if q.code == code), None)
+    if questions and question is None:
+        abort(400, description=_("Choose one of the options"))
+    search = (request.args.get("q") or "")[:200]
+    answers = reading.text_answers(survey, question.code, search=search, **filters) if question else []
+    return render_template("surveys/text_answers.html", survey=survey, questions=questions, question=question,
+                           answers=answers, filters=filters, search=search,
+                           groups=finding.stakeholder_groups_for(survey), places=finding.localities_for(survey))
+
+
+@bp.route("/surveys/<int:survey_id>/export")
+@login_required
+def export(survey_id):
+    survey = db.get_or_404(Survey, survey_id)
+    require(can_view_survey_results(current_user, survey))
+    fmt = request.args.get("format", "csv")
+    locale = request.args.get("lang_labels") or survey.default_locale
+    if fmt not in ("csv", "xlsx") or locale not in enabled_locales():
+        abort(400, description=_("Choose one of the options"))
+    header, rows = reading.export_table(survey, locale)
+    name = f"{survey.slug}-responses-{locale}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(header, rows).encode("utf-8"), "text/csv"
+    else:
+        body = exports.to_xlsx(header, rows)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+
+
+@bp.route("/surveys/<int:survey_id>/paper", methods=["GET", "POST"])
+@login_required
+def paper(survey_id):
+    survey = db.get_or_404(Survey, survey_id)
+    require(can_enter_paper_responses(current_user, survey))
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        raw = request.form.to_dict(flat=False)
+        try:
+            saved = paper_forms.enter_paper_response(survey, raw, locale=request.form.get("locale", ""),
+                                                  actor=current_user)
+        except AnswerError as exc:
+            db.session.rollback()
+            errors, status = exc.errors, 400
+            values = values_from_raw(survey.ordered_questions(), raw)
+        except SurveyError as exc:
+            db.session.rollback()
+            errors, status = {"locale": str(exc)}, 400
+            values = values_from_raw(survey.ordered_questions(), raw)
+        else:
+            db.session.commit()
+            flash(_("Paper response saved with reference %(reference)s. Enter the next one.",
+                    reference=saved.reference), "success")
+            return redirect(url_for("surveys.paper", survey_id=survey.id))
+    return render_template("surveys/paper.html", survey=survey, errors=errors, values=values,
+                           raw=request.form if request.method == "POST" else {},
+                           groups=finding.stakeholder_groups_for(survey), places=finding.localities_for(survey),
+                           profile=profile, condition_text=condition_text,
+                           submitted=finding.response_count(survey)), status
