@@ -127,3 +127,14 @@ def test_exported_cells_use_labels_and_keep_whole_numbers_numeric():
     assert kinds.export_cell(question("number"), "12", "en") == 12
     assert kinds.export_cell(question("decimal"), "1.5", "en") == "1.5"
     assert kinds.export_cell(question("short_text"), None, "en") == ""
+
+
+def test_a_refused_page_shows_back_what_was_typed_and_a_stored_date_fills_its_three_boxes():
+    raw = {"q-q1-day": ["7"], "q-q1-month": ["3"], "q-q1-year": ["2027"], "q-q1": ["x", "y"]}
+    assert kinds.posted_value(question("date"), raw) == {"day": "7", "month": "3", "year": "2027"}
+    assert kinds.posted_value(question("multiple"), raw) == ["x", "y"]
+    assert kinds.posted_value(question("short_text"), raw) == "x"
+    assert kinds.posted_value(question("short_text"), {}) == ""
+    assert kinds.form_value(question("date"), "2027-03-07") == {"year": "2027", "month": "3", "day": "7"}
+    assert kinds.form_value(question("date"), None) == {"year": "", "month": "", "day": ""}
+    assert kinds.form_value(question("number"), 12) == 12
