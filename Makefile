@@ -54,7 +54,7 @@ i18n-extract: install
 	  --project consult --copyright-holder "consult contributors" -o translations/messages.pot .
 
 i18n-update: i18n-extract
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete --width 120
 
 clean:
 	rm -rf $(VENV) node_modules consult/static/govuk consult/static/vendor instance
