@@ -200,61 +200,96 @@ def _open(data: bytes):
         raise XLSFormError([_("The file is not an Excel workbook (.xlsx), or it is damaged.")]) from None
 
 
+def _sheets(book) -> dict:
+    """The workbook's sheets by name, matched without regard to case or surrounding spaces."""
+    return {name.strip().lower(): book[name] for name in book.sheetnames}
+
+
+def _read_settings(sheet) -> dict[str, str]:
+    """The settings sheet's first filled row, keyed by lower-case column name; {} without one."""
+    if sheet is None:
+        return {}
+    _names, rows = _sheet_rows(sheet)
+    if not rows:
+        return {}
+    return {k.strip().lower(): v for k, v in rows[0][1].items()}
+
+
+def _default_language(settings: dict[str, str], fallback: str, problems: list[str]) -> str:
+    """The locale of plain `label` and `hint` columns: the settings' default_language, else the caller's."""
+    spec = settings.get("default_language")
+    if not spec:
+        return fallback
+    locale = _locale_of(spec)
+    if not locale:
+        problems.append(_("settings sheet: default_language “%(value)s” does not name a language as "
+                          "Language (code).", value=spec))
+        return fallback
+    return locale
+
+
+def _read_choices(sheet, default: str, problems: list[str], notes: list[str]) -> dict[str, list[ParsedOption]]:
+    """Each choice list by its name, options in sheet order; a refused row is listed and left out."""
+    names, rows = _sheet_rows(sheet)
+    columns = _columns(names, "choices", problems, notes, {"list_name", "list name", "name", "label"})
+    list_col = (columns.get("list_name") or columns.get("list name") or {}).get(None)
+    name_col = (columns.get("name") or {}).get(None)
+    lists: dict[str, list[ParsedOption]] = {}
+    if rows and (not list_col or not name_col or "label" not in columns):
+        problems.append(_("choices sheet: it needs list_name, name and label columns."))
+        return lists
+    for row, record in rows:
+        list_name, value = record.get(list_col, ""), record.get(name_col, "")
+        if not list_name:
+            problems.append(_("choices sheet, row %(row)s: the list_name is empty.", row=row))
+            continue
+        # The list exists from its first row on, even if every one of its options is refused.
+        options = lists.setdefault(list_name, [])
+        if not _option_name_ok(row, value, list_name, options, problems):
+            continue
+        label = _localized(record, columns["label"], default, "choices", row, problems)
+        if _option_fits(row, value, label, list_name, options, default, problems):
+            options.append(ParsedOption(value, label))
+    return lists
+
+
+def _option_name_ok(row: int, value: str, list_name: str, options: list[ParsedOption], problems: list[str]) -> bool:
+    """An option's name is a short code, once in its list (answers store it)."""
+    if not CHOICE_PATTERN.match(value):
+        problems.append(_("choices sheet, row %(row)s: the name “%(name)s” must be 1 to 64 letters, "
+                          "digits, dots, hyphens or underscores.", row=row, name=value))
+        return False
+    if any(o.value == value for o in options):
+        problems.append(_("choices sheet, row %(row)s: “%(name)s” appears twice in the list "
+                          "“%(list)s”.", row=row, name=value, list=list_name))
+        return False
+    return True
+
+
+def _option_fits(row: int, value: str, label: dict[str, str], list_name: str, options: list[ParsedOption],
+                 default: str, problems: list[str]) -> bool:
+    """An option has a label in the default language, and its list stays within MAX_OPTIONS."""
+    if not label.get(default):
+        problems.append(_("choices sheet, row %(row)s: the option “%(name)s” has no label in the "
+                          "default language (%(locale)s).", row=row, name=value, locale=default))
+        return False
+    if len(options) >= MAX_OPTIONS:
+        problems.append(_("choices sheet, row %(row)s: the list “%(list)s” has more than %(max)s "
+                          "options.", row=row, list=list_name, max=MAX_OPTIONS))
+        return False
+    return True
+
+
 def parse_xlsform(data: bytes, *, default_locale: str = "en") -> ParsedForm:
     """Read an XLSForm; raise XLSFormError listing every problem (nothing is half-read)."""
-    book = _open(data)
-    sheets = {name.strip().lower(): book[name] for name in book.sheetnames}
+    sheets = _sheets(_open(data))
     problems: list[str] = []
     notes: list[str] = []
     if "survey" not in sheets:
         raise XLSFormError([_("The workbook has no “survey” sheet.")])
-
-    settings: dict[str, str] = {}
-    if "settings" in sheets:
-        _names, rows = _sheet_rows(sheets["settings"])
-        if rows:
-            settings = {k.strip().lower(): v for k, v in rows[0][1].items()}
-    default = default_locale
-    if settings.get("default_language"):
-        default = _locale_of(settings["default_language"]) or ""
-        if not default:
-            problems.append(_("settings sheet: default_language “%(value)s” does not name a language as "
-                              "Language (code).", value=settings["default_language"]))
-            default = default_locale
-
-    lists: dict[str, list[ParsedOption]] = {}
-    if "choices" in sheets:
-        names, rows = _sheet_rows(sheets["choices"])
-        columns = _columns(names, "choices", problems, notes, {"list_name", "list name", "name", "label"})
-        list_col = (columns.get("list_name") or columns.get("list name") or {}).get(None)
-        name_col = (columns.get("name") or {}).get(None)
-        if rows and (not list_col or not name_col or "label" not in columns):
-            problems.append(_("choices sheet: it needs list_name, name and label columns."))
-        else:
-            for row, record in rows:
-                list_name, value = record.get(list_col, ""), record.get(name_col, "")
-                if not list_name:
-                    problems.append(_("choices sheet, row %(row)s: the list_name is empty.", row=row))
-                    continue
-                options = lists.setdefault(list_name, [])
-                if not CHOICE_PATTERN.match(value):
-                    problems.append(_("choices sheet, row %(row)s: the name “%(name)s” must be 1 to 64 letters, "
-                                      "digits, dots, hyphens or underscores.", row=row, name=value))
-                    continue
-                if any(o.value == value for o in options):
-                    problems.append(_("choices sheet, row %(row)s: “%(name)s” appears twice in the list "
-                                      "“%(list)s”.", row=row, name=value, list=list_name))
-                    continue
-                label = _localized(record, columns["label"], default, "choices", row, problems)
-                if not label.get(default):
-                    problems.append(_("choices sheet, row %(row)s: the option “%(name)s” has no label in the "
-                                      "default language (%(locale)s).", row=row, name=value, locale=default))
-                    continue
-                if len(options) >= MAX_OPTIONS:
-                    problems.append(_("choices sheet, row %(row)s: the list “%(list)s” has more than %(max)s "
-                                      "options.", row=row, list=list_name, max=MAX_OPTIONS))
-                    continue
-                options.append(ParsedOption(value, label))
+    settings = _read_settings(sheets.get("settings"))
+    default = _default_language(settings, default_locale, problems)
+    lists = _read_choices(sheets["choices"], default, problems, notes) if "choices" in sheets else {}
 
     names, rows = _sheet_rows(sheets["survey"])
     columns = _columns(names, "survey", problems, notes,
