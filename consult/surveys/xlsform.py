@@ -280,6 +280,226 @@ def _option_fits(row: int, value: str, label: dict[str, str], list_name: str, op
     return True
 
 
+_SELECT = re.compile(r"^select[_ ](one|multiple)\s+(\S+)$", re.IGNORECASE)
+#: An open group: the row that began it, its own `relevant` condition, and its label (the section title).
+_Group = tuple[int, dict | None, dict[str, str]]
+
+
+def _kind_of(raw_type: str) -> tuple[str | None, str | None]:
+    """A question type's kind and, for a select, its choice list's name; (None, None) when not supported."""
+    match = _SELECT.match(raw_type)
+    if match and match.group(2).lower() != "or_other":
+        return ("single" if match.group(1).lower() == "one" else "multiple"), match.group(2)
+    return SIMPLE_TYPES.get(raw_type.lower()), None
+
+
+class _SurveyReader:
+    """Reads the survey sheet one row at a time, keeping what a row needs from the rows above it.
+
+    Groups become sections: a question after an `end group` starts a new section titled by the group still
+    open around it (untitled at the top level). Each question's condition is its groups' and its own.
+    """
+
+    def __init__(self, columns: dict[str, dict[str | None, str]], default: str,
+                 lists: dict[str, list[ParsedOption]], problems: list[str], notes: list[str]):
+        self.columns = columns
+        #: The plain (language-free) column of each base name.
+        self.col = {base: cols.get(None) for base, cols in columns.items()}
+        self.default, self.lists, self.problems, self.notes = default, lists, problems, notes
+        self.sections: list[ParsedSection] = []
+        self.groups: list[_Group] = []
+        #: Earlier questions a condition may read: code -> (kind, option values or None).
+        self.seen: dict[str, tuple[str, frozenset[str] | None]] = {}
+        self.codes: set[str] = set()
+        self.locales: set[str] = set()
+        self.after_group = False
+
+    def read(self, row: int, record: dict[str, str]) -> None:
+        """One row: a metadata row, the start or end of a group, or a question."""
+        raw_type = re.sub(r"\s+", " ", record.get(self.col["type"], "")).strip()
+        self._check_unsupported_columns(row, record)
+        if not raw_type:
+            self.problems.append(_("survey sheet, row %(row)s: the type is empty.", row=row))
+            return
+        if raw_type.lower() in METADATA_TYPES:
+            self.notes.append(_("survey sheet, row %(row)s: “%(type)s” is not stored (this service keeps no times "
+                                "or devices with answers).", row=row, type=raw_type))
+            return
+        relevant = self._relevant(row, record)
+        kind_word = raw_type.lower().replace("_", " ")
+        if kind_word == "begin group":
+            self._begin_group(row, record, relevant)
+        elif kind_word == "end group":
+            self._end_group(row)
+        else:
+            question = self._question(row, record, raw_type, relevant)
+            if question is not None:
+                self._place(question)
+
+    def finish(self) -> None:
+        """After the last row: groups left open are problems, and sections without questions are dropped."""
+        for row, _relevant, _title in self.groups:
+            self.problems.append(_("survey sheet, row %(row)s: “begin group” without an “end group”.", row=row))
+        self.sections = [s for s in self.sections if s.questions]
+        if not self.sections and not self.problems:
+            self.problems.append(_("survey sheet: there are no questions."))
+
+    def _check_unsupported_columns(self, row: int, record: dict[str, str]) -> None:
+        for base in UNSUPPORTED_COLUMNS:
+            for column in self.columns.get(base, {}).values():
+                if record.get(column):
+                    self.problems.append(_("survey sheet, row %(row)s: the column “%(column)s” is not supported.",
+                                           row=row, column=column))
+
+    def _relevant(self, row: int, record: dict[str, str]) -> dict | None:
+        """The row's own `relevant` condition; None when it has none or it cannot be read (a problem)."""
+        column = self.col.get("relevant")
+        if not (column and record.get(column)):
+            return None
+        try:
+            return parse_relevant(record[column])
+        except ConditionError as exc:
+            self.problems.append(_("survey sheet, row %(row)s: relevant “%(expr)s”: %(reason)s", row=row,
+                                   expr=record[column], reason=str(exc)))
+            return None
+
+    def _localized(self, record: dict[str, str], base: str, row: int) -> dict[str, str]:
+        return _localized(record, self.columns.get(base, {}), self.default, "survey", row, self.problems)
+
+    def _begin_group(self, row: int, record: dict[str, str], relevant: dict | None) -> None:
+        label = self._localized(record, "label", row)
+        self.groups.append((row, relevant, label))
+        self.sections.append(ParsedSection(label or {}))
+        self.after_group = False
+
+    def _end_group(self, row: int) -> None:
+        if not self.groups:
+            self.problems.append(_("survey sheet, row %(row)s: “end group” without a “begin group”.", row=row))
+            return
+        self.groups.pop()
+        self.after_group = True
+
+    def _question(self, row: int, record: dict[str, str], raw_type: str,
+                  relevant: dict | None) -> ParsedQuestion | None:
+        """The row as a question, every problem with it listed; None when it is refused outright."""
+        kind, list_name = _kind_of(raw_type)
+        if kind is None:
+            self.problems.append(_("survey sheet, row %(row)s: the type “%(type)s” is not supported.", row=row,
+                                   type=raw_type))
+            return None
+        code = record.get(self.col["name"], "")
+        if not self._code_ok(row, code):
+            return None
+        text, hint = self._texts(row, record, code)
+        question = ParsedQuestion(row=row, code=code, kind=kind, text=text, help=hint,
+                                  required=self._required(row, record) and kind != "note")
+        appearance = next((record.get(c, "") for c in self.columns.get("appearance", {}).values()), "")
+        if kind == "short_text" and "multiline" in appearance.lower():
+            question.kind = "long_text"
+        self._constraint(row, record, question, kind)
+        if list_name is not None:
+            self._options(row, question, list_name)
+        self._condition(row, question, relevant)
+        if kind != "note":
+            values = frozenset(o.value for o in question.options) if question.options else None
+            self.seen[code] = (question.kind, values)
+        return question
+
+    def _code_ok(self, row: int, code: str) -> bool:
+        """A question's name is a code used once (answers, exports and conditions refer to it)."""
+        if not CODE_PATTERN.match(code):
+            self.problems.append(_("survey sheet, row %(row)s: the name “%(name)s” must start with a letter and "
+                                   "have only letters, digits, dots, hyphens or underscores (up to 64).", row=row,
+                                   name=code))
+            return False
+        if code in self.codes:
+            self.problems.append(_("survey sheet, row %(row)s: the name “%(name)s” is used twice.", row=row,
+                                   name=code))
+            return False
+        self.codes.add(code)
+        return True
+
+    def _texts(self, row: int, record: dict[str, str], code: str) -> tuple[dict[str, str], dict[str, str]]:
+        """The question's label and hint in each language; the label is needed in the default language."""
+        text, hint = self._localized(record, "label", row), self._localized(record, "hint", row)
+        if not text.get(self.default):
+            self.problems.append(_("survey sheet, row %(row)s: “%(name)s” has no label in the default language "
+                                   "(%(locale)s).", row=row, name=code, locale=self.default))
+        self.locales.update(text, hint)
+        return text, hint
+
+    def _required(self, row: int, record: dict[str, str]) -> bool:
+        column = self.col.get("required")
+        value = record.get(column, "").lower() if column else ""
+        if value not in _TRUE | _FALSE:
+            self.problems.append(_("survey sheet, row %(row)s: required must be yes or no, not “%(value)s”.",
+                                   row=row, value=record.get(column)))
+        return value in _TRUE
+
+    def _constraint(self, row: int, record: dict[str, str], question: ParsedQuestion, kind: str) -> None:
+        """A number's constraint as its minimum and maximum; any other constraint is a problem."""
+        column = self.col.get("constraint")
+        if not (column and record.get(column)):
+            return
+        if kind not in ("number", "decimal"):
+            self.problems.append(_("survey sheet, row %(row)s: constraints are supported only on integer and "
+                                   "decimal questions.", row=row))
+            return
+        try:
+            question.min_value, question.max_value = _bounds(record[column], kind)
+        except ValueError:
+            self.problems.append(_("survey sheet, row %(row)s: the constraint “%(expr)s” is not supported "
+                                   "(only a minimum and maximum like . >= 0 and . <= 120).", row=row,
+                                   expr=record[column]))
+
+    def _options(self, row: int, question: ParsedQuestion, list_name: str) -> None:
+        """A select's own copy of its choice list's options."""
+        if list_name not in self.lists:
+            self.problems.append(_("survey sheet, row %(row)s: the choice list “%(list)s” is not in the choices "
+                                   "sheet.", row=row, list=list_name))
+            return
+        question.options = [ParsedOption(o.value, dict(o.label)) for o in self.lists[list_name]]
+        for option in question.options:
+            self.locales.update(option.label)
+
+    def _condition(self, row: int, question: ParsedQuestion, relevant: dict | None) -> None:
+        """The question's groups' conditions and its own, which may read only questions above it."""
+        question.condition = combine(*(rel for _r, rel, _t in self.groups), relevant)
+        if question.condition is None:
+            return
+        try:
+            check(question.condition, self.seen)
+        except ConditionError as exc:
+            self.problems.append(_("survey sheet, row %(row)s: %(reason)s", row=row, reason=str(exc)))
+
+    def _place(self, question: ParsedQuestion) -> None:
+        """Into the current section, or a new one when this is the first question or follows an `end group`."""
+        if self.after_group or not self.sections:
+            title = self.groups[-1][2] if self.groups else None
+            self.sections.append(ParsedSection(title or {}))
+        self.after_group = False
+        self.sections[-1].questions.append(question)
+
+
+def _read_survey(sheet, default: str, lists: dict[str, list[ParsedOption]], problems: list[str],
+                 notes: list[str]) -> _SurveyReader:
+    """The survey sheet's sections and questions; stops at once without a type or name column or if too long."""
+    names, rows = _sheet_rows(sheet)
+    columns = _columns(names, "survey", problems, notes,
+                       {"type", "name", "label", "hint", "required", "relevant", "constraint"})
+    if "type" not in columns or "name" not in columns:
+        problems.append(_("survey sheet: it needs type and name columns."))
+        raise XLSFormError(problems)
+    if len(rows) > MAX_ROWS:
+        problems.append(_("survey sheet: more than %(max)s rows.", max=MAX_ROWS))
+        raise XLSFormError(problems)
+    reader = _SurveyReader(columns, default, lists, problems, notes)
+    for row, record in rows:
+        reader.read(row, record)
+    reader.finish()
+    return reader
+
+
 def parse_xlsform(data: bytes, *, default_locale: str = "en") -> ParsedForm:
     """Read an XLSForm; raise XLSFormError listing every problem (nothing is half-read)."""
     sheets = _sheets(_open(data))
@@ -290,140 +510,9 @@ def parse_xlsform(data: bytes, *, default_locale: str = "en") -> ParsedForm:
     settings = _read_settings(sheets.get("settings"))
     default = _default_language(settings, default_locale, problems)
     lists = _read_choices(sheets["choices"], default, problems, notes) if "choices" in sheets else {}
-
-    names, rows = _sheet_rows(sheets["survey"])
-    columns = _columns(names, "survey", problems, notes,
-                       {"type", "name", "label", "hint", "required", "relevant", "constraint"})
-    if "type" not in columns or "name" not in columns:
-        problems.append(_("survey sheet: it needs type and name columns."))
-        raise XLSFormError(problems)
-    col = {base: cols.get(None) for base, cols in columns.items()}
-    if len(rows) > MAX_ROWS:
-        problems.append(_("survey sheet: more than %(max)s rows.", max=MAX_ROWS))
-        raise XLSFormError(problems)
-
-    sections: list[ParsedSection] = []
-    group_stack: list[tuple[int, dict | None, dict[str, str]]] = []
-    seen: dict[str, tuple[str, frozenset[str] | None]] = {}
-    codes: set[str] = set()
-    locales: set[str] = set()
-
-    def current_section(title: dict[str, str] | None = None, new: bool = False) -> ParsedSection:
-        if new or not sections:
-            sections.append(ParsedSection(title or {}))
-        return sections[-1]
-
-    after_group = False
-    for row, record in rows:
-        raw_type = re.sub(r"\s+", " ", record.get(col["type"], "")).strip()
-        kind_word = raw_type.lower().replace("_", " ")
-        code = record.get(col["name"], "")
-        for base in UNSUPPORTED_COLUMNS:
-            for column in columns.get(base, {}).values():
-                if record.get(column):
-                    problems.append(_("survey sheet, row %(row)s: the column “%(column)s” is not supported.",
-                                      row=row, column=column))
-        if not raw_type:
-            problems.append(_("survey sheet, row %(row)s: the type is empty.", row=row))
-            continue
-        if raw_type.lower() in METADATA_TYPES:
-            notes.append(_("survey sheet, row %(row)s: “%(type)s” is not stored (this service keeps no times or "
-                           "devices with answers).", row=row, type=raw_type))
-            continue
-        relevant = None
-        if col.get("relevant") and record.get(col["relevant"]):
-            try:
-                relevant = parse_relevant(record[col["relevant"]])
-            except ConditionError as exc:
-                problems.append(_("survey sheet, row %(row)s: relevant “%(expr)s”: %(reason)s", row=row,
-                                  expr=record[col["relevant"]], reason=str(exc)))
-        if kind_word == "begin group":
-            label = _localized(record, columns.get("label", {}), default, "survey", row, problems)
-            group_stack.append((row, relevant, label))
-            current_section(label, new=True)
-            after_group = False
-            continue
-        if kind_word == "end group":
-            if not group_stack:
-                problems.append(_("survey sheet, row %(row)s: “end group” without a “begin group”.", row=row))
-            else:
-                group_stack.pop()
-                after_group = True
-            continue
-        kind, list_name = None, None
-        match = re.match(r"^select[_ ](one|multiple)\s+(\S+)$", raw_type, re.I)
-        if match and match.group(2).lower() != "or_other":
-            kind = "single" if match.group(1).lower() == "one" else "multiple"
-            list_name = match.group(2)
-        elif raw_type.lower() in SIMPLE_TYPES:
-            kind = SIMPLE_TYPES[raw_type.lower()]
-        if kind is None:
-            problems.append(_("survey sheet, row %(row)s: the type “%(type)s” is not supported.", row=row,
-                              type=raw_type))
-            continue
-        if not CODE_PATTERN.match(code):
-            problems.append(_("survey sheet, row %(row)s: the name “%(name)s” must start with a letter and have "
-                              "only letters, digits, dots, hyphens or underscores (up to 64).", row=row, name=code))
-            continue
-        if code in codes:
-            problems.append(_("survey sheet, row %(row)s: the name “%(name)s” is used twice.", row=row, name=code))
-            continue
-        codes.add(code)
-        text = _localized(record, columns.get("label", {}), default, "survey", row, problems)
-        hint = _localized(record, columns.get("hint", {}), default, "survey", row, problems)
-        if not text.get(default):
-            problems.append(_("survey sheet, row %(row)s: “%(name)s” has no label in the default language "
-                              "(%(locale)s).", row=row, name=code, locale=default))
-        locales.update(text, hint)
-        required_text = record.get(col["required"], "").lower() if col.get("required") else ""
-        if required_text not in _TRUE | _FALSE:
-            problems.append(_("survey sheet, row %(row)s: required must be yes or no, not “%(value)s”.", row=row,
-                              value=record.get(col["required"])))
-        question = ParsedQuestion(row=row, code=code, kind=kind, required=required_text in _TRUE and kind != "note",
-                                  text=text, help=hint)
-        appearance = next((record.get(c, "") for c in columns.get("appearance", {}).values()), "")
-        if kind == "short_text" and "multiline" in appearance.lower():
-            question.kind = "long_text"
-        if col.get("constraint") and record.get(col["constraint"]):
-            if kind not in ("number", "decimal"):
-                problems.append(_("survey sheet, row %(row)s: constraints are supported only on integer and "
-                                  "decimal questions.", row=row))
-            else:
-                try:
-                    question.min_value, question.max_value = _bounds(record[col["constraint"]], kind)
-                except ValueError:
-                    problems.append(_("survey sheet, row %(row)s: the constraint “%(expr)s” is not supported "
-                                      "(only a minimum and maximum like . >= 0 and . <= 120).", row=row,
-                                      expr=record[col["constraint"]]))
-        if list_name is not None:
-            if list_name not in lists:
-                problems.append(_("survey sheet, row %(row)s: the choice list “%(list)s” is not in the choices "
-                                  "sheet.", row=row, list=list_name))
-            else:
-                question.options = [ParsedOption(o.value, dict(o.label)) for o in lists[list_name]]
-                for option in question.options:
-                    locales.update(option.label)
-        question.condition = combine(*(rel for _r, rel, _t in group_stack), relevant)
-        if question.condition is not None:
-            try:
-                check(question.condition, seen)
-            except ConditionError as exc:
-                problems.append(_("survey sheet, row %(row)s: %(reason)s", row=row, reason=str(exc)))
-        if kind != "note":
-            values = frozenset(o.value for o in question.options) if question.options else None
-            seen[code] = (question.kind, values)
-        section = current_section(group_stack[-1][2] if group_stack else None, new=after_group)
-        after_group = False
-        section.questions.append(question)
-
-    for row, _relevant, _title in group_stack:
-        problems.append(_("survey sheet, row %(row)s: “begin group” without an “end group”.", row=row))
-    sections = [s for s in sections if s.questions]
-    if not sections and not problems:
-        problems.append(_("survey sheet: there are no questions."))
+    survey = _read_survey(sheets["survey"], default, lists, problems, notes)
     if problems:
         raise XLSFormError(problems)
     title = {default: settings["form_title"][:200]} if settings.get("form_title") else {}
-    form_id = settings.get("form_id") or None
-    return ParsedForm(title=title, form_id=form_id, default_locale=default, sections=sections,
-                      locales=sorted(locales | {default}), notes=notes)
+    return ParsedForm(title=title, form_id=settings.get("form_id") or None, default_locale=default,
+                      sections=survey.sections, locales=sorted(survey.locales | {default}), notes=notes)
