@@ -16,14 +16,25 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from flask_babel import gettext as _
 
 from consult.surveys.conditions import ConditionError, check, combine, parse_relevant
+from consult.surveys.xlsform_rows import (
+    MAX_ROWS,
+    MAX_TEXT,
+    UNSUPPORTED_COLUMNS,
+    bounds,
+    group_columns,
+    locale_of,
+    localized,
+    sheet_rows,
+)
 
-MAX_ROWS = 2000
-MAX_TEXT = 2000
+#: What other modules use; the limits are here too, so callers need not know which module reads the cells.
+__all__ = ["MAX_OPTIONS", "MAX_ROWS", "MAX_TEXT", "ParsedForm", "ParsedOption", "ParsedQuestion", "ParsedSection",
+           "XLSFormError", "parse_xlsform"]
+
 MAX_OPTIONS = 300
 CODE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 CHOICE_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
@@ -31,16 +42,6 @@ METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simseria
                   "email", "audit", "start-geopoint", "imei", "uri:deviceid"}
 SIMPLE_TYPES = {"text": "short_text", "integer": "number", "int": "number", "decimal": "decimal", "date": "date",
                 "note": "note"}
-#: Columns whose values change how a question behaves in ways this service does not (a value is a problem).
-UNSUPPORTED_COLUMNS = {"calculation", "default", "choice_filter", "repeat_count", "read_only", "trigger",
-                       "parameters", "media", "body", "image", "audio", "video", "big-image"}
-#: Columns that only tune presentation or messages elsewhere; their values are ignored.
-IGNORED_COLUMNS = {"appearance", "required_message", "constraint_message", "guidance_hint", "autoplay",
-                   "instance_name", "note", "notes", "comment", "comments"}
-LANGUAGE_NAMES = {"english": "en", "welsh": "cy", "cymraeg": "cy", "urdu": "ur", "arabic": "ar",
-                  "punjabi": "pa", "bengali": "bn", "polish": "pl", "french": "fr", "spanish": "es"}
-_LANG = re.compile(r"^\s*(?P<name>.*?)\s*\(\s*(?P<code>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\s*\)\s*$")
-_BOUND = re.compile(r"^\s*\.\s*(?P<op>>=|<=|>|<)\s*(?P<number>-?\d+(?:\.\d+)?)\s*$")
 _TRUE = {"yes", "true", "true()", "1", "y"}
 _FALSE = {"no", "false", "false()", "0", "n", ""}
 
@@ -96,99 +97,6 @@ class ParsedForm:
         return [q for s in self.sections for q in s.questions]
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _locale_of(spec: str) -> str | None:
-    match = _LANG.match(spec)
-    if match:
-        return match.group("code").lower().replace("_", "-")
-    return LANGUAGE_NAMES.get(spec.strip().lower())
-
-
-def _sheet_rows(sheet) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        return [], []
-    names = [_text(h) for h in header]
-    out = []
-    for number, values in enumerate(rows, start=2):
-        record = {names[i]: _text(v) for i, v in enumerate(values) if i < len(names) and names[i]}
-        if any(record.values()):
-            out.append((number, record))
-        if len(out) > MAX_ROWS:
-            break
-    return names, out
-
-
-def _columns(names: list[str], sheet: str, problems: list[str], notes: list[str],
-             known: set[str]) -> dict[str, dict[str | None, str]]:
-    """Group columns by base name: {"label": {None: "label", "cy": "label::Welsh (cy)"}, ...}."""
-    grouped: dict[str, dict[str | None, str]] = {}
-    for name in names:
-        if not name:
-            continue
-        base, _sep, spec = name.partition("::")
-        base = base.strip().lower()
-        locale = None
-        if spec:
-            if base in ("label", "hint"):
-                locale = _locale_of(spec)
-                if locale is None:
-                    problems.append(_("%(sheet)s sheet: the column “%(column)s” does not name a language as "
-                                      "Language (code), like label::Cymraeg (cy).", sheet=sheet, column=name))
-                    continue
-            elif base not in UNSUPPORTED_COLUMNS | IGNORED_COLUMNS:
-                notes.append(_("%(sheet)s sheet: the column “%(column)s” is not used.", sheet=sheet, column=name))
-                continue
-        if base not in known and base not in UNSUPPORTED_COLUMNS | IGNORED_COLUMNS:
-            notes.append(_("%(sheet)s sheet: the column “%(column)s” is not used.", sheet=sheet, column=name))
-            continue
-        grouped.setdefault(base, {})[locale] = name
-    return grouped
-
-
-def _localized(record: dict[str, str], columns: dict[str | None, str], default: str, sheet: str, row: int,
-               problems: list[str]) -> dict[str, str]:
-    content: dict[str, str] = {}
-    for locale, column in columns.items():
-        value = record.get(column, "")
-        if not value:
-            continue
-        if len(value) > MAX_TEXT:
-            problems.append(_("%(sheet)s sheet, row %(row)s: the text in “%(column)s” is longer than %(max)s "
-                              "characters.", sheet=sheet, row=row, column=column, max=MAX_TEXT))
-            continue
-        content[locale or default] = value
-    return content
-
-
-def _bounds(expression: str, kind: str) -> tuple[Decimal | None, Decimal | None]:
-    low = high = None
-    for part in re.split(r"\s+and\s+", expression.strip()):
-        match = _BOUND.match(part)
-        if not match:
-            raise ValueError(part)
-        number, op = Decimal(match.group("number")), match.group("op")
-        if op in (">", "<"):
-            if kind != "number" or number != number.to_integral_value():
-                raise ValueError(part)
-            number = number + 1 if op == ">" else number - 1
-        if op in (">=", ">"):
-            low = number if low is None else max(low, number)
-        else:
-            high = number if high is None else min(high, number)
-    if low is not None and high is not None and low > high:
-        raise ValueError(expression)
-    return low, high
-
-
 def _open(data: bytes):
     import openpyxl
 
@@ -196,7 +104,7 @@ def _open(data: bytes):
         raise XLSFormError([_("The file is not an Excel workbook (.xlsx).")])
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a damaged file
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
         raise XLSFormError([_("The file is not an Excel workbook (.xlsx), or it is damaged.")]) from None
 
 
@@ -209,7 +117,7 @@ def _read_settings(sheet) -> dict[str, str]:
     """The settings sheet's first filled row, keyed by lower-case column name; {} without one."""
     if sheet is None:
         return {}
-    _names, rows = _sheet_rows(sheet)
+    _names, rows = sheet_rows(sheet)
     if not rows:
         return {}
     return {k.strip().lower(): v for k, v in rows[0][1].items()}
@@ -220,7 +128,7 @@ def _default_language(settings: dict[str, str], fallback: str, problems: list[st
     spec = settings.get("default_language")
     if not spec:
         return fallback
-    locale = _locale_of(spec)
+    locale = locale_of(spec)
     if not locale:
         problems.append(_("settings sheet: default_language “%(value)s” does not name a language as "
                           "Language (code).", value=spec))
@@ -230,8 +138,8 @@ def _default_language(settings: dict[str, str], fallback: str, problems: list[st
 
 def _read_choices(sheet, default: str, problems: list[str], notes: list[str]) -> dict[str, list[ParsedOption]]:
     """Each choice list by its name, options in sheet order; a refused row is listed and left out."""
-    names, rows = _sheet_rows(sheet)
-    columns = _columns(names, "choices", problems, notes, {"list_name", "list name", "name", "label"})
+    names, rows = sheet_rows(sheet)
+    columns = group_columns(names, "choices", problems, notes, {"list_name", "list name", "name", "label"})
     list_col = (columns.get("list_name") or columns.get("list name") or {}).get(None)
     name_col = (columns.get("name") or {}).get(None)
     lists: dict[str, list[ParsedOption]] = {}
@@ -247,7 +155,7 @@ def _read_choices(sheet, default: str, problems: list[str], notes: list[str]) ->
         options = lists.setdefault(list_name, [])
         if not _option_name_ok(row, value, list_name, options, problems):
             continue
-        label = _localized(record, columns["label"], default, "choices", row, problems)
+        label = localized(record, columns["label"], default, "choices", row, problems)
         if _option_fits(row, value, label, list_name, options, default, problems):
             options.append(ParsedOption(value, label))
     return lists
@@ -364,7 +272,7 @@ class _SurveyReader:
             return None
 
     def _localized(self, record: dict[str, str], base: str, row: int) -> dict[str, str]:
-        return _localized(record, self.columns.get(base, {}), self.default, "survey", row, self.problems)
+        return localized(record, self.columns.get(base, {}), self.default, "survey", row, self.problems)
 
     def _begin_group(self, row: int, record: dict[str, str], relevant: dict | None) -> None:
         label = self._localized(record, "label", row)
@@ -446,7 +354,7 @@ class _SurveyReader:
                                    "decimal questions.", row=row))
             return
         try:
-            question.min_value, question.max_value = _bounds(record[column], kind)
+            question.min_value, question.max_value = bounds(record[column], kind)
         except ValueError:
             self.problems.append(_("survey sheet, row %(row)s: the constraint “%(expr)s” is not supported "
                                    "(only a minimum and maximum like . >= 0 and . <= 120).", row=row,
@@ -484,8 +392,8 @@ class _SurveyReader:
 def _read_survey(sheet, default: str, lists: dict[str, list[ParsedOption]], problems: list[str],
                  notes: list[str]) -> _SurveyReader:
     """The survey sheet's sections and questions; stops at once without a type or name column or if too long."""
-    names, rows = _sheet_rows(sheet)
-    columns = _columns(names, "survey", problems, notes,
+    names, rows = sheet_rows(sheet)
+    columns = group_columns(names, "survey", problems, notes,
                        {"type", "name", "label", "hint", "required", "relevant", "constraint"})
     if "type" not in columns or "name" not in columns:
         problems.append(_("survey sheet: it needs type and name columns."))
