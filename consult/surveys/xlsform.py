@@ -11,9 +11,7 @@ sheet and row, as a problem, and nothing is imported.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,11 +22,13 @@ from consult.surveys.xlsform_rows import (
     MAX_ROWS,
     MAX_TEXT,
     UNSUPPORTED_COLUMNS,
+    XLSFormError,
     bounds,
     group_columns,
     locale_of,
     localized,
     sheet_rows,
+    workbook_sheets,
 )
 
 #: What other modules use; the limits are here too, so callers need not know which module reads the cells.
@@ -42,17 +42,9 @@ METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simseria
                   "email", "audit", "start-geopoint", "imei", "uri:deviceid"}
 SIMPLE_TYPES = {"text": "short_text", "integer": "number", "int": "number", "decimal": "decimal", "date": "date",
                 "note": "note"}
+_SELECT = re.compile(r"^select[_ ](one|multiple)\s+(\S+)$", re.IGNORECASE)
 _TRUE = {"yes", "true", "true()", "1", "y"}
 _FALSE = {"no", "false", "false()", "0", "n", ""}
-
-
-class XLSFormError(ValueError):
-    """The file cannot be imported; `problems` lists every reason, each naming its sheet and row."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
-        self.field = "file"
 
 
 @dataclass
@@ -97,30 +89,32 @@ class ParsedForm:
         return [q for s in self.sections for q in s.questions]
 
 
-def _open(data: bytes):
-    import openpyxl
+def parse_xlsform(data: bytes, *, default_locale: str = "en") -> ParsedForm:
+    """Read an XLSForm; raise XLSFormError listing every problem (nothing is half-read).
 
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise XLSFormError([_("The file is not an Excel workbook (.xlsx).")])
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
-        raise XLSFormError([_("The file is not an Excel workbook (.xlsx), or it is damaged.")]) from None
-
-
-def _sheets(book) -> dict:
-    """The workbook's sheets by name, matched without regard to case or surrounding spaces."""
-    return {name.strip().lower(): book[name] for name in book.sheetnames}
+    The sheets are read in the order they depend on each other: settings (the default language), choices
+    (the lists selects use), then the survey, so problems are listed sheet by sheet, row by row.
+    """
+    sheets = workbook_sheets(data)
+    problems: list[str] = []
+    notes: list[str] = []
+    if "survey" not in sheets:
+        raise XLSFormError([_("The workbook has no “survey” sheet.")])
+    settings = _read_settings(sheets["settings"]) if "settings" in sheets else {}
+    default = _default_language(settings, default_locale, problems)
+    lists = _read_choices(sheets["choices"], default, problems, notes) if "choices" in sheets else {}
+    survey = _read_survey(sheets["survey"], default, lists, problems, notes)
+    if problems:
+        raise XLSFormError(problems)
+    title = {default: settings["form_title"][:200]} if settings.get("form_title") else {}
+    return ParsedForm(title=title, form_id=settings.get("form_id") or None, default_locale=default,
+                      sections=survey.sections, locales=sorted(survey.locales | {default}), notes=notes)
 
 
 def _read_settings(sheet) -> dict[str, str]:
     """The settings sheet's first filled row, keyed by lower-case column name; {} without one."""
-    if sheet is None:
-        return {}
     _names, rows = sheet_rows(sheet)
-    if not rows:
-        return {}
-    return {k.strip().lower(): v for k, v in rows[0][1].items()}
+    return {k.strip().lower(): v for k, v in rows[0][1].items()} if rows else {}
 
 
 def _default_language(settings: dict[str, str], fallback: str, problems: list[str]) -> str:
@@ -188,11 +182,6 @@ def _option_fits(row: int, value: str, label: dict[str, str], list_name: str, op
     return True
 
 
-_SELECT = re.compile(r"^select[_ ](one|multiple)\s+(\S+)$", re.IGNORECASE)
-#: An open group: the row that began it, its own `relevant` condition, and its label (the section title).
-_Group = tuple[int, dict | None, dict[str, str]]
-
-
 def _kind_of(raw_type: str) -> tuple[str | None, str | None]:
     """A question type's kind and, for a select, its choice list's name; (None, None) when not supported."""
     match = _SELECT.match(raw_type)
@@ -215,7 +204,8 @@ class _SurveyReader:
         self.col = {base: cols.get(None) for base, cols in columns.items()}
         self.default, self.lists, self.problems, self.notes = default, lists, problems, notes
         self.sections: list[ParsedSection] = []
-        self.groups: list[_Group] = []
+        #: The groups open around this row: the row that began each, its `relevant` condition, its label.
+        self.groups: list[tuple[int, dict | None, dict[str, str]]] = []
         #: Earlier questions a condition may read: code -> (kind, option values or None).
         self.seen: dict[str, tuple[str, frozenset[str] | None]] = {}
         self.codes: set[str] = set()
@@ -253,6 +243,7 @@ class _SurveyReader:
             self.problems.append(_("survey sheet: there are no questions."))
 
     def _check_unsupported_columns(self, row: int, record: dict[str, str]) -> None:
+        """Checked on every row, whatever its type: the value would change what the form does."""
         for base in UNSUPPORTED_COLUMNS:
             for column in self.columns.get(base, {}).values():
                 if record.get(column):
@@ -275,6 +266,7 @@ class _SurveyReader:
         return localized(record, self.columns.get(base, {}), self.default, "survey", row, self.problems)
 
     def _begin_group(self, row: int, record: dict[str, str], relevant: dict | None) -> None:
+        """A group opens a section titled by its label; its condition applies to every question inside."""
         label = self._localized(record, "label", row)
         self.groups.append((row, relevant, label))
         self.sections.append(ParsedSection(label or {}))
@@ -321,8 +313,7 @@ class _SurveyReader:
                                    name=code))
             return False
         if code in self.codes:
-            self.problems.append(_("survey sheet, row %(row)s: the name “%(name)s” is used twice.", row=row,
-                                   name=code))
+            self.problems.append(_("survey sheet, row %(row)s: the name “%(name)s” is used twice.", row=row, name=code))
             return False
         self.codes.add(code)
         return True
@@ -337,6 +328,7 @@ class _SurveyReader:
         return text, hint
 
     def _required(self, row: int, record: dict[str, str]) -> bool:
+        """Yes or no in XLSForm's spellings; an expression (required only when ...) is a problem."""
         column = self.col.get("required")
         value = record.get(column, "").lower() if column else ""
         if value not in _TRUE | _FALSE:
@@ -367,8 +359,7 @@ class _SurveyReader:
                                    "sheet.", row=row, list=list_name))
             return
         question.options = [ParsedOption(o.value, dict(o.label)) for o in self.lists[list_name]]
-        for option in question.options:
-            self.locales.update(option.label)
+        self.locales.update(*(option.label for option in question.options))
 
     def _condition(self, row: int, question: ParsedQuestion, relevant: dict | None) -> None:
         """The question's groups' conditions and its own, which may read only questions above it."""
@@ -394,7 +385,7 @@ def _read_survey(sheet, default: str, lists: dict[str, list[ParsedOption]], prob
     """The survey sheet's sections and questions; stops at once without a type or name column or if too long."""
     names, rows = sheet_rows(sheet)
     columns = group_columns(names, "survey", problems, notes,
-                       {"type", "name", "label", "hint", "required", "relevant", "constraint"})
+                            {"type", "name", "label", "hint", "required", "relevant", "constraint"})
     if "type" not in columns or "name" not in columns:
         problems.append(_("survey sheet: it needs type and name columns."))
         raise XLSFormError(problems)
@@ -406,21 +397,3 @@ def _read_survey(sheet, default: str, lists: dict[str, list[ParsedOption]], prob
         reader.read(row, record)
     reader.finish()
     return reader
-
-
-def parse_xlsform(data: bytes, *, default_locale: str = "en") -> ParsedForm:
-    """Read an XLSForm; raise XLSFormError listing every problem (nothing is half-read)."""
-    sheets = _sheets(_open(data))
-    problems: list[str] = []
-    notes: list[str] = []
-    if "survey" not in sheets:
-        raise XLSFormError([_("The workbook has no “survey” sheet.")])
-    settings = _read_settings(sheets.get("settings"))
-    default = _default_language(settings, default_locale, problems)
-    lists = _read_choices(sheets["choices"], default, problems, notes) if "choices" in sheets else {}
-    survey = _read_survey(sheets["survey"], default, lists, problems, notes)
-    if problems:
-        raise XLSFormError(problems)
-    title = {default: settings["form_title"][:200]} if settings.get("form_title") else {}
-    return ParsedForm(title=title, form_id=settings.get("form_id") or None, default_locale=default,
-                      sections=survey.sections, locales=sorted(survey.locales | {default}), notes=notes)

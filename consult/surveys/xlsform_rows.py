@@ -1,4 +1,4 @@
-"""The cells and columns of an XLSForm sheet, read into plain text: header rows, language columns, text limits.
+"""Opening an XLSForm workbook and reading its sheets' cells and columns: header rows, language columns, limits.
 
 Pure helpers for xlsform.py, which holds the rules of each sheet. Each takes the problems and notes lists to
 append to, so the caller lists every problem in the order the sheet is read.
@@ -6,7 +6,9 @@ append to, so the caller lists every problem in the order the sheet is read.
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +26,31 @@ LANGUAGE_NAMES = {"english": "en", "welsh": "cy", "cymraeg": "cy", "urdu": "ur",
                   "punjabi": "pa", "bengali": "bn", "polish": "pl", "french": "fr", "spanish": "es"}
 _LANG = re.compile(r"^\s*(?P<name>.*?)\s*\(\s*(?P<code>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\s*\)\s*$")
 _BOUND = re.compile(r"^\s*\.\s*(?P<op>>=|<=|>|<)\s*(?P<number>-?\d+(?:\.\d+)?)\s*$")
+
+
+class XLSFormError(ValueError):
+    """The file cannot be imported; `problems` lists every reason, each naming its sheet and row."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+        self.field = "file"
+
+
+def workbook_sheets(data: bytes) -> dict:
+    """The workbook's sheets by name, matched without regard to case or surrounding spaces.
+
+    Refuses a file that is not a workbook before openpyxl reads it, and any error openpyxl raises after.
+    """
+    import openpyxl
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise XLSFormError([_("The file is not an Excel workbook (.xlsx).")])
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of error for a damaged file
+        raise XLSFormError([_("The file is not an Excel workbook (.xlsx), or it is damaged.")]) from None
+    return {name.strip().lower(): book[name] for name in book.sheetnames}
 
 
 def cell_text(value: Any) -> str:
