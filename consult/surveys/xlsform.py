@@ -11,19 +11,30 @@ sheet and row, as a problem, and nothing is imported.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from flask_babel import gettext as _
 
 from consult.surveys.conditions import ConditionError, check, combine, parse_relevant
+from consult.surveys.xlsform_rows import (
+    MAX_ROWS,
+    MAX_TEXT,
+    UNSUPPORTED_COLUMNS,
+    XLSFormError,
+    bounds,
+    group_columns,
+    locale_of,
+    localized,
+    sheet_rows,
+    workbook_sheets,
+)
 
-MAX_ROWS = 2000
-MAX_TEXT = 2000
+#: What other modules use; the limits are here too, so callers need not know which module reads the cells.
+__all__ = ["MAX_OPTIONS", "MAX_ROWS", "MAX_TEXT", "ParsedForm", "ParsedOption", "ParsedQuestion", "ParsedSection",
+           "XLSFormError", "parse_xlsform"]
+
 MAX_OPTIONS = 300
 CODE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 CHOICE_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
@@ -31,27 +42,9 @@ METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simseria
                   "email", "audit", "start-geopoint", "imei", "uri:deviceid"}
 SIMPLE_TYPES = {"text": "short_text", "integer": "number", "int": "number", "decimal": "decimal", "date": "date",
                 "note": "note"}
-#: Columns whose values change how a question behaves in ways this service does not (a value is a problem).
-UNSUPPORTED_COLUMNS = {"calculation", "default", "choice_filter", "repeat_count", "read_only", "trigger",
-                       "parameters", "media", "body", "image", "audio", "video", "big-image"}
-#: Columns that only tune presentation or messages elsewhere; their values are ignored.
-IGNORED_COLUMNS = {"appearance", "required_message", "constraint_message", "guidance_hint", "autoplay",
-                   "instance_name", "note", "notes", "comment", "comments"}
-LANGUAGE_NAMES = {"english": "en", "welsh": "cy", "cymraeg": "cy", "urdu": "ur", "arabic": "ar",
-                  "punjabi": "pa", "bengali": "bn", "polish": "pl", "french": "fr", "spanish": "es"}
-_LANG = re.compile(r"^\s*(?P<name>.*?)\s*\(\s*(?P<code>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)\s*\)\s*$")
-_BOUND = re.compile(r"^\s*\.\s*(?P<op>>=|<=|>|<)\s*(?P<number>-?\d+(?:\.\d+)?)\s*$")
+_SELECT = re.compile(r"^select[_ ](one|multiple)\s+(\S+)$", re.IGNORECASE)
 _TRUE = {"yes", "true", "true()", "1", "y"}
 _FALSE = {"no", "false", "false()", "0", "n", ""}
-
-
-class XLSFormError(ValueError):
-    """The file cannot be imported; `problems` lists every reason, each naming its sheet and row."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
-        self.field = "file"
 
 
 @dataclass
@@ -96,299 +89,311 @@ class ParsedForm:
         return [q for s in self.sections for q in s.questions]
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _locale_of(spec: str) -> str | None:
-    match = _LANG.match(spec)
-    if match:
-        return match.group("code").lower().replace("_", "-")
-    return LANGUAGE_NAMES.get(spec.strip().lower())
-
-
-def _sheet_rows(sheet) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None:
-        return [], []
-    names = [_text(h) for h in header]
-    out = []
-    for number, values in enumerate(rows, start=2):
-        record = {names[i]: _text(v) for i, v in enumerate(values) if i < len(names) and names[i]}
-        if any(record.values()):
-            out.append((number, record))
-        if len(out) > MAX_ROWS:
-            break
-    return names, out
-
-
-def _columns(names: list[str], sheet: str, problems: list[str], notes: list[str],
-             known: set[str]) -> dict[str, dict[str | None, str]]:
-    """Group columns by base name: {"label": {None: "label", "cy": "label::Welsh (cy)"}, ...}."""
-    grouped: dict[str, dict[str | None, str]] = {}
-    for name in names:
-        if not name:
-            continue
-        base, _sep, spec = name.partition("::")
-        base = base.strip().lower()
-        locale = None
-        if spec:
-            if base in ("label", "hint"):
-                locale = _locale_of(spec)
-                if locale is None:
-                    problems.append(_("%(sheet)s sheet: the column “%(column)s” does not name a language as "
-                                      "Language (code), like label::Cymraeg (cy).", sheet=sheet, column=name))
-                    continue
-            elif base not in UNSUPPORTED_COLUMNS | IGNORED_COLUMNS:
-                notes.append(_("%(sheet)s sheet: the column “%(column)s” is not used.", sheet=sheet, column=name))
-                continue
-        if base not in known and base not in UNSUPPORTED_COLUMNS | IGNORED_COLUMNS:
-            notes.append(_("%(sheet)s sheet: the column “%(column)s” is not used.", sheet=sheet, column=name))
-            continue
-        grouped.setdefault(base, {})[locale] = name
-    return grouped
-
-
-def _localized(record: dict[str, str], columns: dict[str | None, str], default: str, sheet: str, row: int,
-               problems: list[str]) -> dict[str, str]:
-    content: dict[str, str] = {}
-    for locale, column in columns.items():
-        value = record.get(column, "")
-        if not value:
-            continue
-        if len(value) > MAX_TEXT:
-            problems.append(_("%(sheet)s sheet, row %(row)s: the text in “%(column)s” is longer than %(max)s "
-                              "characters.", sheet=sheet, row=row, column=column, max=MAX_TEXT))
-            continue
-        content[locale or default] = value
-    return content
-
-
-def _bounds(expression: str, kind: str) -> tuple[Decimal | None, Decimal | None]:
-    low = high = None
-    for part in re.split(r"\s+and\s+", expression.strip()):
-        match = _BOUND.match(part)
-        if not match:
-            raise ValueError(part)
-        number, op = Decimal(match.group("number")), match.group("op")
-        if op in (">", "<"):
-            if kind != "number" or number != number.to_integral_value():
-                raise ValueError(part)
-            number = number + 1 if op == ">" else number - 1
-        if op in (">=", ">"):
-            low = number if low is None else max(low, number)
-        else:
-            high = number if high is None else min(high, number)
-    if low is not None and high is not None and low > high:
-        raise ValueError(expression)
-    return low, high
-
-
-def _open(data: bytes):
-    import openpyxl
-
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise XLSFormError([_("The file is not an Excel workbook (.xlsx).")])
-    try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a damaged file
-        raise XLSFormError([_("The file is not an Excel workbook (.xlsx), or it is damaged.")]) from None
-
-
 def parse_xlsform(data: bytes, *, default_locale: str = "en") -> ParsedForm:
-    """Read an XLSForm; raise XLSFormError listing every problem (nothing is half-read)."""
-    book = _open(data)
-    sheets = {name.strip().lower(): book[name] for name in book.sheetnames}
+    """Read an XLSForm; raise XLSFormError listing every problem (nothing is half-read).
+
+    The sheets are read in the order they depend on each other: settings (the default language), choices
+    (the lists selects use), then the survey, so problems are listed sheet by sheet, row by row.
+    """
+    sheets = workbook_sheets(data)
     problems: list[str] = []
     notes: list[str] = []
     if "survey" not in sheets:
         raise XLSFormError([_("The workbook has no “survey” sheet.")])
-
-    settings: dict[str, str] = {}
-    if "settings" in sheets:
-        _names, rows = _sheet_rows(sheets["settings"])
-        if rows:
-            settings = {k.strip().lower(): v for k, v in rows[0][1].items()}
-    default = default_locale
-    if settings.get("default_language"):
-        default = _locale_of(settings["default_language"]) or ""
-        if not default:
-            problems.append(_("settings sheet: default_language “%(value)s” does not name a language as "
-                              "Language (code).", value=settings["default_language"]))
-            default = default_locale
-
-    lists: dict[str, list[ParsedOption]] = {}
-    if "choices" in sheets:
-        names, rows = _sheet_rows(sheets["choices"])
-        columns = _columns(names, "choices", problems, notes, {"list_name", "list name", "name", "label"})
-        list_col = (columns.get("list_name") or columns.get("list name") or {}).get(None)
-        name_col = (columns.get("name") or {}).get(None)
-        if rows and (not list_col or not name_col or "label" not in columns):
-            problems.append(_("choices sheet: it needs list_name, name and label columns."))
-        else:
-            for row, record in rows:
-                list_name, value = record.get(list_col, ""), record.get(name_col, "")
-                if not list_name:
-                    problems.append(_("choices sheet, row %(row)s: the list_name is empty.", row=row))
-                    continue
-                options = lists.setdefault(list_name, [])
-                if not CHOICE_PATTERN.match(value):
-                    problems.append(_("choices sheet, row %(row)s: the name “%(name)s” must be 1 to 64 letters, "
-                                      "digits, dots, hyphens or underscores.", row=row, name=value))
-                    continue
-                if any(o.value == value for o in options):
-                    problems.append(_("choices sheet, row %(row)s: “%(name)s” appears twice in the list "
-                                      "“%(list)s”.", row=row, name=value, list=list_name))
-                    continue
-                label = _localized(record, columns["label"], default, "choices", row, problems)
-                if not label.get(default):
-                    problems.append(_("choices sheet, row %(row)s: the option “%(name)s” has no label in the "
-                                      "default language (%(locale)s).", row=row, name=value, locale=default))
-                    continue
-                if len(options) >= MAX_OPTIONS:
-                    problems.append(_("choices sheet, row %(row)s: the list “%(list)s” has more than %(max)s "
-                                      "options.", row=row, list=list_name, max=MAX_OPTIONS))
-                    continue
-                options.append(ParsedOption(value, label))
-
-    names, rows = _sheet_rows(sheets["survey"])
-    columns = _columns(names, "survey", problems, notes,
-                       {"type", "name", "label", "hint", "required", "relevant", "constraint"})
-    if "type" not in columns or "name" not in columns:
-        problems.append(_("survey sheet: it needs type and name columns."))
-        raise XLSFormError(problems)
-    col = {base: cols.get(None) for base, cols in columns.items()}
-    if len(rows) > MAX_ROWS:
-        problems.append(_("survey sheet: more than %(max)s rows.", max=MAX_ROWS))
-        raise XLSFormError(problems)
-
-    sections: list[ParsedSection] = []
-    group_stack: list[tuple[int, dict | None, dict[str, str]]] = []
-    seen: dict[str, tuple[str, frozenset[str] | None]] = {}
-    codes: set[str] = set()
-    locales: set[str] = set()
-
-    def current_section(title: dict[str, str] | None = None, new: bool = False) -> ParsedSection:
-        if new or not sections:
-            sections.append(ParsedSection(title or {}))
-        return sections[-1]
-
-    after_group = False
-    for row, record in rows:
-        raw_type = re.sub(r"\s+", " ", record.get(col["type"], "")).strip()
-        kind_word = raw_type.lower().replace("_", " ")
-        code = record.get(col["name"], "")
-        for base in UNSUPPORTED_COLUMNS:
-            for column in columns.get(base, {}).values():
-                if record.get(column):
-                    problems.append(_("survey sheet, row %(row)s: the column “%(column)s” is not supported.",
-                                      row=row, column=column))
-        if not raw_type:
-            problems.append(_("survey sheet, row %(row)s: the type is empty.", row=row))
-            continue
-        if raw_type.lower() in METADATA_TYPES:
-            notes.append(_("survey sheet, row %(row)s: “%(type)s” is not stored (this service keeps no times or "
-                           "devices with answers).", row=row, type=raw_type))
-            continue
-        relevant = None
-        if col.get("relevant") and record.get(col["relevant"]):
-            try:
-                relevant = parse_relevant(record[col["relevant"]])
-            except ConditionError as exc:
-                problems.append(_("survey sheet, row %(row)s: relevant “%(expr)s”: %(reason)s", row=row,
-                                  expr=record[col["relevant"]], reason=str(exc)))
-        if kind_word == "begin group":
-            label = _localized(record, columns.get("label", {}), default, "survey", row, problems)
-            group_stack.append((row, relevant, label))
-            current_section(label, new=True)
-            after_group = False
-            continue
-        if kind_word == "end group":
-            if not group_stack:
-                problems.append(_("survey sheet, row %(row)s: “end group” without a “begin group”.", row=row))
-            else:
-                group_stack.pop()
-                after_group = True
-            continue
-        kind, list_name = None, None
-        match = re.match(r"^select[_ ](one|multiple)\s+(\S+)$", raw_type, re.I)
-        if match and match.group(2).lower() != "or_other":
-            kind = "single" if match.group(1).lower() == "one" else "multiple"
-            list_name = match.group(2)
-        elif raw_type.lower() in SIMPLE_TYPES:
-            kind = SIMPLE_TYPES[raw_type.lower()]
-        if kind is None:
-            problems.append(_("survey sheet, row %(row)s: the type “%(type)s” is not supported.", row=row,
-                              type=raw_type))
-            continue
-        if not CODE_PATTERN.match(code):
-            problems.append(_("survey sheet, row %(row)s: the name “%(name)s” must start with a letter and have "
-                              "only letters, digits, dots, hyphens or underscores (up to 64).", row=row, name=code))
-            continue
-        if code in codes:
-            problems.append(_("survey sheet, row %(row)s: the name “%(name)s” is used twice.", row=row, name=code))
-            continue
-        codes.add(code)
-        text = _localized(record, columns.get("label", {}), default, "survey", row, problems)
-        hint = _localized(record, columns.get("hint", {}), default, "survey", row, problems)
-        if not text.get(default):
-            problems.append(_("survey sheet, row %(row)s: “%(name)s” has no label in the default language "
-                              "(%(locale)s).", row=row, name=code, locale=default))
-        locales.update(text, hint)
-        required_text = record.get(col["required"], "").lower() if col.get("required") else ""
-        if required_text not in _TRUE | _FALSE:
-            problems.append(_("survey sheet, row %(row)s: required must be yes or no, not “%(value)s”.", row=row,
-                              value=record.get(col["required"])))
-        question = ParsedQuestion(row=row, code=code, kind=kind, required=required_text in _TRUE and kind != "note",
-                                  text=text, help=hint)
-        appearance = next((record.get(c, "") for c in columns.get("appearance", {}).values()), "")
-        if kind == "short_text" and "multiline" in appearance.lower():
-            question.kind = "long_text"
-        if col.get("constraint") and record.get(col["constraint"]):
-            if kind not in ("number", "decimal"):
-                problems.append(_("survey sheet, row %(row)s: constraints are supported only on integer and "
-                                  "decimal questions.", row=row))
-            else:
-                try:
-                    question.min_value, question.max_value = _bounds(record[col["constraint"]], kind)
-                except ValueError:
-                    problems.append(_("survey sheet, row %(row)s: the constraint “%(expr)s” is not supported "
-                                      "(only a minimum and maximum like . >= 0 and . <= 120).", row=row,
-                                      expr=record[col["constraint"]]))
-        if list_name is not None:
-            if list_name not in lists:
-                problems.append(_("survey sheet, row %(row)s: the choice list “%(list)s” is not in the choices "
-                                  "sheet.", row=row, list=list_name))
-            else:
-                question.options = [ParsedOption(o.value, dict(o.label)) for o in lists[list_name]]
-                for option in question.options:
-                    locales.update(option.label)
-        question.condition = combine(*(rel for _r, rel, _t in group_stack), relevant)
-        if question.condition is not None:
-            try:
-                check(question.condition, seen)
-            except ConditionError as exc:
-                problems.append(_("survey sheet, row %(row)s: %(reason)s", row=row, reason=str(exc)))
-        if kind != "note":
-            values = frozenset(o.value for o in question.options) if question.options else None
-            seen[code] = (question.kind, values)
-        section = current_section(group_stack[-1][2] if group_stack else None, new=after_group)
-        after_group = False
-        section.questions.append(question)
-
-    for row, _relevant, _title in group_stack:
-        problems.append(_("survey sheet, row %(row)s: “begin group” without an “end group”.", row=row))
-    sections = [s for s in sections if s.questions]
-    if not sections and not problems:
-        problems.append(_("survey sheet: there are no questions."))
+    settings = _read_settings(sheets["settings"]) if "settings" in sheets else {}
+    default = _default_language(settings, default_locale, problems)
+    lists = _read_choices(sheets["choices"], default, problems, notes) if "choices" in sheets else {}
+    survey = _read_survey(sheets["survey"], default, lists, problems, notes)
     if problems:
         raise XLSFormError(problems)
     title = {default: settings["form_title"][:200]} if settings.get("form_title") else {}
-    form_id = settings.get("form_id") or None
-    return ParsedForm(title=title, form_id=form_id, default_locale=default, sections=sections,
-                      locales=sorted(locales | {default}), notes=notes)
+    return ParsedForm(title=title, form_id=settings.get("form_id") or None, default_locale=default,
+                      sections=survey.sections, locales=sorted(survey.locales | {default}), notes=notes)
+
+
+def _read_settings(sheet) -> dict[str, str]:
+    """The settings sheet's first filled row, keyed by lower-case column name; {} without one."""
+    _names, rows = sheet_rows(sheet)
+    return {k.strip().lower(): v for k, v in rows[0][1].items()} if rows else {}
+
+
+def _default_language(settings: dict[str, str], fallback: str, problems: list[str]) -> str:
+    """The locale of plain `label` and `hint` columns: the settings' default_language, else the caller's."""
+    spec = settings.get("default_language")
+    if not spec:
+        return fallback
+    locale = locale_of(spec)
+    if not locale:
+        problems.append(_("settings sheet: default_language “%(value)s” does not name a language as "
+                          "Language (code).", value=spec))
+        return fallback
+    return locale
+
+
+def _read_choices(sheet, default: str, problems: list[str], notes: list[str]) -> dict[str, list[ParsedOption]]:
+    """Each choice list by its name, options in sheet order; a refused row is listed and left out."""
+    names, rows = sheet_rows(sheet)
+    columns = group_columns(names, "choices", problems, notes, {"list_name", "list name", "name", "label"})
+    list_col = (columns.get("list_name") or columns.get("list name") or {}).get(None)
+    name_col = (columns.get("name") or {}).get(None)
+    lists: dict[str, list[ParsedOption]] = {}
+    if rows and (not list_col or not name_col or "label" not in columns):
+        problems.append(_("choices sheet: it needs list_name, name and label columns."))
+        return lists
+    for row, record in rows:
+        list_name, value = record.get(list_col, ""), record.get(name_col, "")
+        if not list_name:
+            problems.append(_("choices sheet, row %(row)s: the list_name is empty.", row=row))
+            continue
+        # The list exists from its first row on, even if every one of its options is refused.
+        options = lists.setdefault(list_name, [])
+        if not _option_name_ok(row, value, list_name, options, problems):
+            continue
+        label = localized(record, columns["label"], default, "choices", row, problems)
+        if _option_fits(row, value, label, list_name, options, default, problems):
+            options.append(ParsedOption(value, label))
+    return lists
+
+
+def _option_name_ok(row: int, value: str, list_name: str, options: list[ParsedOption], problems: list[str]) -> bool:
+    """An option's name is a short code, once in its list (answers store it)."""
+    if not CHOICE_PATTERN.match(value):
+        problems.append(_("choices sheet, row %(row)s: the name “%(name)s” must be 1 to 64 letters, "
+                          "digits, dots, hyphens or underscores.", row=row, name=value))
+        return False
+    if any(o.value == value for o in options):
+        problems.append(_("choices sheet, row %(row)s: “%(name)s” appears twice in the list "
+                          "“%(list)s”.", row=row, name=value, list=list_name))
+        return False
+    return True
+
+
+def _option_fits(row: int, value: str, label: dict[str, str], list_name: str, options: list[ParsedOption],
+                 default: str, problems: list[str]) -> bool:
+    """An option has a label in the default language, and its list stays within MAX_OPTIONS."""
+    if not label.get(default):
+        problems.append(_("choices sheet, row %(row)s: the option “%(name)s” has no label in the "
+                          "default language (%(locale)s).", row=row, name=value, locale=default))
+        return False
+    if len(options) >= MAX_OPTIONS:
+        problems.append(_("choices sheet, row %(row)s: the list “%(list)s” has more than %(max)s "
+                          "options.", row=row, list=list_name, max=MAX_OPTIONS))
+        return False
+    return True
+
+
+def _kind_of(raw_type: str) -> tuple[str | None, str | None]:
+    """A question type's kind and, for a select, its choice list's name; (None, None) when not supported."""
+    match = _SELECT.match(raw_type)
+    if match and match.group(2).lower() != "or_other":
+        return ("single" if match.group(1).lower() == "one" else "multiple"), match.group(2)
+    return SIMPLE_TYPES.get(raw_type.lower()), None
+
+
+class _SurveyReader:
+    """Reads the survey sheet one row at a time, keeping what a row needs from the rows above it.
+
+    Groups become sections: a question after an `end group` starts a new section titled by the group still
+    open around it (untitled at the top level). Each question's condition is its groups' and its own.
+    """
+
+    def __init__(self, columns: dict[str, dict[str | None, str]], default: str,
+                 lists: dict[str, list[ParsedOption]], problems: list[str], notes: list[str]):
+        self.columns = columns
+        #: The plain (language-free) column of each base name.
+        self.col = {base: cols.get(None) for base, cols in columns.items()}
+        self.default, self.lists, self.problems, self.notes = default, lists, problems, notes
+        self.sections: list[ParsedSection] = []
+        #: The groups open around this row: the row that began each, its `relevant` condition, its label.
+        self.groups: list[tuple[int, dict | None, dict[str, str]]] = []
+        #: Earlier questions a condition may read: code -> (kind, option values or None).
+        self.seen: dict[str, tuple[str, frozenset[str] | None]] = {}
+        self.codes: set[str] = set()
+        self.locales: set[str] = set()
+        self.after_group = False
+
+    def read(self, row: int, record: dict[str, str]) -> None:
+        """One row: a metadata row, the start or end of a group, or a question."""
+        raw_type = re.sub(r"\s+", " ", record.get(self.col["type"], "")).strip()
+        self._check_unsupported_columns(row, record)
+        if not raw_type:
+            self.problems.append(_("survey sheet, row %(row)s: the type is empty.", row=row))
+            return
+        if raw_type.lower() in METADATA_TYPES:
+            self.notes.append(_("survey sheet, row %(row)s: “%(type)s” is not stored (this service keeps no times "
+                                "or devices with answers).", row=row, type=raw_type))
+            return
+        relevant = self._relevant(row, record)
+        kind_word = raw_type.lower().replace("_", " ")
+        if kind_word == "begin group":
+            self._begin_group(row, record, relevant)
+        elif kind_word == "end group":
+            self._end_group(row)
+        else:
+            question = self._question(row, record, raw_type, relevant)
+            if question is not None:
+                self._place(question)
+
+    def finish(self) -> None:
+        """After the last row: groups left open are problems, and sections without questions are dropped."""
+        for row, _relevant, _title in self.groups:
+            self.problems.append(_("survey sheet, row %(row)s: “begin group” without an “end group”.", row=row))
+        self.sections = [s for s in self.sections if s.questions]
+        if not self.sections and not self.problems:
+            self.problems.append(_("survey sheet: there are no questions."))
+
+    def _check_unsupported_columns(self, row: int, record: dict[str, str]) -> None:
+        """Checked on every row, whatever its type: the value would change what the form does."""
+        for base in UNSUPPORTED_COLUMNS:
+            for column in self.columns.get(base, {}).values():
+                if record.get(column):
+                    self.problems.append(_("survey sheet, row %(row)s: the column “%(column)s” is not supported.",
+                                           row=row, column=column))
+
+    def _relevant(self, row: int, record: dict[str, str]) -> dict | None:
+        """The row's own `relevant` condition; None when it has none or it cannot be read (a problem)."""
+        column = self.col.get("relevant")
+        if not (column and record.get(column)):
+            return None
+        try:
+            return parse_relevant(record[column])
+        except ConditionError as exc:
+            self.problems.append(_("survey sheet, row %(row)s: relevant “%(expr)s”: %(reason)s", row=row,
+                                   expr=record[column], reason=str(exc)))
+            return None
+
+    def _localized(self, record: dict[str, str], base: str, row: int) -> dict[str, str]:
+        return localized(record, self.columns.get(base, {}), self.default, "survey", row, self.problems)
+
+    def _begin_group(self, row: int, record: dict[str, str], relevant: dict | None) -> None:
+        """A group opens a section titled by its label; its condition applies to every question inside."""
+        label = self._localized(record, "label", row)
+        self.groups.append((row, relevant, label))
+        self.sections.append(ParsedSection(label or {}))
+        self.after_group = False
+
+    def _end_group(self, row: int) -> None:
+        if not self.groups:
+            self.problems.append(_("survey sheet, row %(row)s: “end group” without a “begin group”.", row=row))
+            return
+        self.groups.pop()
+        self.after_group = True
+
+    def _question(self, row: int, record: dict[str, str], raw_type: str,
+                  relevant: dict | None) -> ParsedQuestion | None:
+        """The row as a question, every problem with it listed; None when it is refused outright."""
+        kind, list_name = _kind_of(raw_type)
+        if kind is None:
+            self.problems.append(_("survey sheet, row %(row)s: the type “%(type)s” is not supported.", row=row,
+                                   type=raw_type))
+            return None
+        code = record.get(self.col["name"], "")
+        if not self._code_ok(row, code):
+            return None
+        text, hint = self._texts(row, record, code)
+        question = ParsedQuestion(row=row, code=code, kind=kind, text=text, help=hint,
+                                  required=self._required(row, record) and kind != "note")
+        appearance = next((record.get(c, "") for c in self.columns.get("appearance", {}).values()), "")
+        if kind == "short_text" and "multiline" in appearance.lower():
+            question.kind = "long_text"
+        self._constraint(row, record, question, kind)
+        if list_name is not None:
+            self._options(row, question, list_name)
+        self._condition(row, question, relevant)
+        if kind != "note":
+            values = frozenset(o.value for o in question.options) if question.options else None
+            self.seen[code] = (question.kind, values)
+        return question
+
+    def _code_ok(self, row: int, code: str) -> bool:
+        """A question's name is a code used once (answers, exports and conditions refer to it)."""
+        if not CODE_PATTERN.match(code):
+            self.problems.append(_("survey sheet, row %(row)s: the name “%(name)s” must start with a letter and "
+                                   "have only letters, digits, dots, hyphens or underscores (up to 64).", row=row,
+                                   name=code))
+            return False
+        if code in self.codes:
+            self.problems.append(_("survey sheet, row %(row)s: the name “%(name)s” is used twice.", row=row, name=code))
+            return False
+        self.codes.add(code)
+        return True
+
+    def _texts(self, row: int, record: dict[str, str], code: str) -> tuple[dict[str, str], dict[str, str]]:
+        """The question's label and hint in each language; the label is needed in the default language."""
+        text, hint = self._localized(record, "label", row), self._localized(record, "hint", row)
+        if not text.get(self.default):
+            self.problems.append(_("survey sheet, row %(row)s: “%(name)s” has no label in the default language "
+                                   "(%(locale)s).", row=row, name=code, locale=self.default))
+        self.locales.update(text, hint)
+        return text, hint
+
+    def _required(self, row: int, record: dict[str, str]) -> bool:
+        """Yes or no in XLSForm's spellings; an expression (required only when ...) is a problem."""
+        column = self.col.get("required")
+        value = record.get(column, "").lower() if column else ""
+        if value not in _TRUE | _FALSE:
+            self.problems.append(_("survey sheet, row %(row)s: required must be yes or no, not “%(value)s”.",
+                                   row=row, value=record.get(column)))
+        return value in _TRUE
+
+    def _constraint(self, row: int, record: dict[str, str], question: ParsedQuestion, kind: str) -> None:
+        """A number's constraint as its minimum and maximum; any other constraint is a problem."""
+        column = self.col.get("constraint")
+        if not (column and record.get(column)):
+            return
+        if kind not in ("number", "decimal"):
+            self.problems.append(_("survey sheet, row %(row)s: constraints are supported only on integer and "
+                                   "decimal questions.", row=row))
+            return
+        try:
+            question.min_value, question.max_value = bounds(record[column], kind)
+        except ValueError:
+            self.problems.append(_("survey sheet, row %(row)s: the constraint “%(expr)s” is not supported "
+                                   "(only a minimum and maximum like . >= 0 and . <= 120).", row=row,
+                                   expr=record[column]))
+
+    def _options(self, row: int, question: ParsedQuestion, list_name: str) -> None:
+        """A select's own copy of its choice list's options."""
+        if list_name not in self.lists:
+            self.problems.append(_("survey sheet, row %(row)s: the choice list “%(list)s” is not in the choices "
+                                   "sheet.", row=row, list=list_name))
+            return
+        question.options = [ParsedOption(o.value, dict(o.label)) for o in self.lists[list_name]]
+        self.locales.update(*(option.label for option in question.options))
+
+    def _condition(self, row: int, question: ParsedQuestion, relevant: dict | None) -> None:
+        """The question's groups' conditions and its own, which may read only questions above it."""
+        question.condition = combine(*(rel for _r, rel, _t in self.groups), relevant)
+        if question.condition is None:
+            return
+        try:
+            check(question.condition, self.seen)
+        except ConditionError as exc:
+            self.problems.append(_("survey sheet, row %(row)s: %(reason)s", row=row, reason=str(exc)))
+
+    def _place(self, question: ParsedQuestion) -> None:
+        """Into the current section, or a new one when this is the first question or follows an `end group`."""
+        if self.after_group or not self.sections:
+            title = self.groups[-1][2] if self.groups else None
+            self.sections.append(ParsedSection(title or {}))
+        self.after_group = False
+        self.sections[-1].questions.append(question)
+
+
+def _read_survey(sheet, default: str, lists: dict[str, list[ParsedOption]], problems: list[str],
+                 notes: list[str]) -> _SurveyReader:
+    """The survey sheet's sections and questions; stops at once without a type or name column or if too long."""
+    names, rows = sheet_rows(sheet)
+    columns = group_columns(names, "survey", problems, notes,
+                            {"type", "name", "label", "hint", "required", "relevant", "constraint"})
+    if "type" not in columns or "name" not in columns:
+        problems.append(_("survey sheet: it needs type and name columns."))
+        raise XLSFormError(problems)
+    if len(rows) > MAX_ROWS:
+        problems.append(_("survey sheet: more than %(max)s rows.", max=MAX_ROWS))
+        raise XLSFormError(problems)
+    reader = _SurveyReader(columns, default, lists, problems, notes)
+    for row, record in rows:
+        reader.read(row, record)
+    reader.finish()
+    return reader
