@@ -17,7 +17,9 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from consult.core.patterns import is_question_name
 from consult.surveys.conditions import ConditionError, check, combine, parse_relevant
+from consult.surveys.kinds import is_answerable
 from consult.surveys.xlsform_rows import (
     MAX_ROWS,
     MAX_TEXT,
@@ -36,8 +38,7 @@ __all__ = ["MAX_OPTIONS", "MAX_ROWS", "MAX_TEXT", "ParsedForm", "ParsedOption", 
            "XLSFormError", "parse_xlsform"]
 
 MAX_OPTIONS = 300
-CODE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
-CHOICE_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+CHOICE_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}\Z")
 METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
                   "email", "audit", "start-geopoint", "imei", "uri:deviceid"}
 SIMPLE_TYPES = {"text": "short_text", "integer": "number", "int": "number", "decimal": "decimal", "date": "date",
@@ -244,8 +245,11 @@ class _SurveyReader:
 
     def _check_unsupported_columns(self, row: int, record: dict[str, str]) -> None:
         """Checked on every row, whatever its type: the value would change what the form does."""
-        for base in UNSUPPORTED_COLUMNS:
-            for column in self.columns.get(base, {}).values():
+        # In the sheet's column order, so that the same file always lists its problems in the same order.
+        for base, columns in self.columns.items():
+            if base not in UNSUPPORTED_COLUMNS:
+                continue
+            for column in columns.values():
                 if record.get(column):
                     self.problems.append(_("survey sheet, row %(row)s: the column “%(column)s” is not supported.",
                                            row=row, column=column))
@@ -300,14 +304,14 @@ class _SurveyReader:
         if list_name is not None:
             self._options(row, question, list_name)
         self._condition(row, question, relevant)
-        if kind != "note":
+        if is_answerable(kind):
             values = frozenset(o.value for o in question.options) if question.options else None
             self.seen[code] = (question.kind, values)
         return question
 
     def _code_ok(self, row: int, code: str) -> bool:
         """A question's name is a code used once (answers, exports and conditions refer to it)."""
-        if not CODE_PATTERN.match(code):
+        if not is_question_name(code):
             self.problems.append(_("survey sheet, row %(row)s: the name “%(name)s” must start with a letter and "
                                    "have only letters, digits, dots, hyphens or underscores (up to 64).", row=row,
                                    name=code))

@@ -480,6 +480,13 @@ def test_a_value_in_an_unsupported_column_is_a_problem(column):
                               f"survey sheet, row 4: the column “{column}” is not supported."]
 
 
+@pytest.mark.parametrize("columns", [["trigger", "calculation", "media"], ["media", "calculation", "trigger"],
+                                     ["default", "audio", "body", "image", "video"]])
+def test_several_unsupported_values_in_one_row_are_listed_in_the_sheets_column_order(columns):
+    data = book([SURVEY + columns, ["text", "q", "Q"] + ["x"] * len(columns)])
+    assert problems(data) == [f"survey sheet, row 2: the column “{column}” is not supported." for column in columns]
+
+
 def test_columns_that_only_tune_presentation_are_ignored():
     ignored = ["required_message", "constraint_message", "guidance_hint", "autoplay", "instance_name", "note",
                "notes", "comment", "comments"]
