@@ -10,4 +10,4 @@ bp = Blueprint("surveys", __name__)
 
 
 # The routes and template helpers register on bp as their modules are imported.
-from consult.surveys.views import builder, common, public, questions, staff  # noqa: F401
+from consult.surveys.views import builder, common, public, questions, staff  # noqa: E402, F401

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from consult.consultations.permissions import can_manage_consultation
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import current_locale, locale_name, tr
-from consult.core.web import form_error
+from consult.core.web import form_error, form_page, save_form
 from consult.extensions import db
 from consult.surveys import profile
 from consult.surveys.errors import SurveyError
@@ -71,6 +71,10 @@ def _save_survey_from(form: SurveyForm, survey: Survey | None, consultation) -> 
                                 **kwargs)
 
 
+def _to_builder(survey: Survey) -> str:
+    return url_for("surveys.builder", survey_id=survey.id)
+
+
 @bp.route("/surveys/new", methods=["GET", "POST"])
 @login_required
 def new_survey():
@@ -80,17 +84,11 @@ def new_survey():
     if consultation is not None and not form.is_submitted():
         form.fill_localized("title", consultation.title)
     if form.validate_on_submit():
-        try:
-            survey = _save_survey_from(form, None, consultation)
-        except SurveyError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Survey created. Add sections and questions."), "success")
-            return redirect(url_for("surveys.builder", survey_id=survey.id))
-    return (render_template("surveys/survey_form.html", form=form, survey=None, consultation=consultation),
-            400 if form.errors else 200)
+        saved = save_form(form, lambda: _save_survey_from(form, None, consultation),
+                          done=_("Survey created. Add sections and questions."), then=_to_builder)
+        if saved:
+            return saved
+    return form_page("surveys/survey_form.html", form, survey=None, consultation=consultation)
 
 
 @bp.route("/surveys/<int:survey_id>/settings", methods=["GET", "POST"])
@@ -99,17 +97,11 @@ def settings(survey_id):
     survey = survey_or_404(survey_id)
     form = _survey_form(survey, survey.consultation is not None)
     if form.validate_on_submit():
-        try:
-            _save_survey_from(form, survey, None)
-        except SurveyError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Survey saved."), "success")
-            return redirect(url_for("surveys.builder", survey_id=survey.id))
-    return (render_template("surveys/survey_form.html", form=form, survey=survey,
-                            consultation=survey.consultation), 400 if form.errors else 200)
+        saved = save_form(form, lambda: _save_survey_from(form, survey, None), done=_("Survey saved."),
+                          then=_to_builder)
+        if saved:
+            return saved
+    return form_page("surveys/survey_form.html", form, survey=survey, consultation=survey.consultation)
 
 
 @bp.route("/surveys/<int:survey_id>")
@@ -149,16 +141,12 @@ def duplicate(survey_id):
     form.consultation.choices = [("", _("A standalone survey"))] + [(c.slug, tr(c.title)) for c in targets]
     if form.validate_on_submit():
         consultation = next((c for c in targets if c.slug == form.consultation.data), None)
-        try:
-            copy = building.duplicate_survey(survey, slug=form.slug.data or None, consultation=consultation)
-        except SurveyError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Copy made. This is the copy."), "success")
-            return redirect(url_for("surveys.builder", survey_id=copy.id))
-    return render_template("surveys/duplicate.html", form=form, survey=survey), 400 if form.errors else 200
+        copied = save_form(form, lambda: building.duplicate_survey(survey, slug=form.slug.data or None,
+                                                                   consultation=consultation),
+                           done=_("Copy made. This is the copy."), then=_to_builder)
+        if copied:
+            return copied
+    return form_page("surveys/duplicate.html", form, survey=survey)
 
 
 def _import_upload(form: ImportForm, **kwargs) -> Survey | None:

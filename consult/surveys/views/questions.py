@@ -3,13 +3,13 @@ condition that shows it, its image), moving them up and down, and removing them.
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import enabled_locales, locale_name, tr
-from consult.core.web import form_error
+from consult.core.web import form_page, save_form
 from consult.extensions import db
 from consult.surveys.errors import SurveyError
 from consult.surveys.forms import QuestionForm, SectionForm
@@ -33,18 +33,13 @@ def edit_section(survey_id, section_id):
         for base in ("title", "intro", "easy_intro"):
             form.fill_localized(base, getattr(section, base))
     if form.validate_on_submit():
-        try:
-            building.save_section(survey, section, title=form.localized("title"), intro=form.localized("intro"),
-                                  easy_intro=form.localized("easy_intro"))
-        except SurveyError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Section saved."), "success")
-            return redirect(url_for("surveys.builder", survey_id=survey.id))
-    return (render_template("surveys/section_form.html", form=form, survey=survey, section=section),
-            400 if form.errors else 200)
+        saved = save_form(form, lambda: building.save_section(
+                              survey, section, title=form.localized("title"), intro=form.localized("intro"),
+                              easy_intro=form.localized("easy_intro")),
+                          done=_("Section saved."), then=url_for("surveys.builder", survey_id=survey.id))
+        if saved:
+            return saved
+    return form_page("surveys/section_form.html", form, survey=survey, section=section)
 
 
 def _section_of(survey: Survey, section_id: int) -> SurveySection:
@@ -180,17 +175,13 @@ def edit_question(survey_id, section_id, question_id):
     section = question.section if question is not None else _section_of(survey, section_id)
     form = _question_form(survey, section, question)
     if form.validate_on_submit():
-        try:
-            question_rules.save_question(section, question, _question_draft(form, survey))
-        except SurveyError as exc:
-            db.session.rollback()
-            form_error(form, exc.field, str(exc))
-        else:
-            db.session.commit()
-            flash(_("Question saved."), "success")
-            return redirect(url_for("surveys.builder", survey_id=survey.id) + f"#section-{section.id}")
-    return (render_template("surveys/question_form.html", form=form, survey=survey, section=section,
-                            question=question, locked=finding.has_responses(survey)), 400 if form.errors else 200)
+        saved = save_form(form, lambda: question_rules.save_question(section, question, _question_draft(form, survey)),
+                          done=_("Question saved."),
+                          then=url_for("surveys.builder", survey_id=survey.id) + f"#section-{section.id}")
+        if saved:
+            return saved
+    return form_page("surveys/question_form.html", form, survey=survey, section=section, question=question,
+                     locked=finding.has_responses(survey))
 
 
 def _question_draft(form: QuestionForm, survey: Survey) -> QuestionDraft:
