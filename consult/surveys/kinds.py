@@ -54,6 +54,8 @@ YES_NO_VALUES = ("yes", "no")
 FIXED_VALUES = {"scale": SCALE_VALUES, "yes_no": YES_NO_VALUES}
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
+#: The most options a question may have, built on screen or read from an XLSForm's choice list.
+MAX_OPTIONS = 100
 TEXT_LIMITS = {"short_text": SHORT_TEXT_MAX, "long_text": LONG_TEXT_MAX}
 #: Digits an answer may have before and after the point (the column holds 18 digits, 6 of them decimals).
 _NUMBER_PATTERNS = {"number": re.compile(r"-?\d{1,13}\Z"), "decimal": re.compile(r"-?\d{1,13}(\.\d{1,6})?\Z")}

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 
 from consult.core.patterns import is_question_name
 from consult.surveys.conditions import ConditionError, check, combine, parse_relevant
-from consult.surveys.kinds import is_answerable
+from consult.surveys.kinds import MAX_OPTIONS, is_answerable
 from consult.surveys.xlsform_rows import (
     MAX_ROWS,
     MAX_TEXT,
@@ -37,7 +37,6 @@ from consult.surveys.xlsform_rows import (
 __all__ = ["MAX_OPTIONS", "MAX_ROWS", "MAX_TEXT", "ParsedForm", "ParsedOption", "ParsedQuestion", "ParsedSection",
            "XLSFormError", "parse_xlsform"]
 
-MAX_OPTIONS = 300
 CHOICE_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,64}\Z")
 METADATA_TYPES = {"start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username",
                   "email", "audit", "start-geopoint", "imei", "uri:deviceid"}
@@ -140,6 +139,10 @@ def _read_choices(sheet, default: str, problems: list[str], notes: list[str]) ->
     lists: dict[str, list[ParsedOption]] = {}
     if rows and (not list_col or not name_col or "label" not in columns):
         problems.append(_("choices sheet: it needs list_name, name and label columns."))
+        return lists
+    if len(rows) > MAX_ROWS:
+        # Not cut off quietly: the options past the limit would be missing from the survey.
+        problems.append(_("choices sheet: more than %(max)s rows.", max=MAX_ROWS))
         return lists
     for row, record in rows:
         list_name, value = record.get(list_col, ""), record.get(name_col, "")

@@ -162,6 +162,41 @@ def test_unsupported_content_is_listed_by_row_and_nothing_is_stored(rows, choice
     assert count(Survey) == 0 and count(SurveyQuestion) == 0
 
 
+def test_a_file_is_held_to_the_builders_rules_with_each_problem_on_its_row():
+    """What the builder's forms would refuse (and so could not save again) is refused on import too."""
+    consultation = make_consultation()
+    rows = [row("begin group", "g", ("G", "", "")),
+            row("integer", "hours", ("Hours", "", ""), constraint=". <= 99999999999999999999"),
+            row("decimal", "miles", ("Miles", "", ""), constraint=". >= 2.5"),
+            row("integer", "count", ("Count", "", ""), constraint=". >= 2.5"),
+            row("select_one long", "choose", ("Choose", "", "")),
+            row("end group", ""),
+            row("text", "fine", ("Fine", "", ""))]
+    choices = CHOICES + [["long", "a", "A" * 201, "", ""]]
+    with pytest.raises(XLSFormError) as caught:
+        import_xlsform(workbook(rows, choices), consultation=consultation)
+    assert caught.value.problems == [
+        "survey sheet, row 3: Enter a number between -1,000,000,000,000 and 1,000,000,000,000",
+        "survey sheet, row 5: Enter a whole number",
+        "survey sheet, row 6: English text must be 200 characters or fewer."]
+    db.session.rollback()
+    assert count(Survey) == 0 and count(SurveyQuestion) == 0
+    # A page's title is held to the section form's limit, reported on the row of the page's first question.
+    long_title = [row("begin group", "g", ("G" * 201, "", "")), row("text", "q", ("Q", "", "")),
+                  row("end group", "")]
+    with pytest.raises(XLSFormError) as caught:
+        import_xlsform(workbook(long_title), consultation=make_consultation())
+    assert caught.value.problems == ["survey sheet, row 3: English text must be 200 characters or fewer."]
+
+
+def test_an_imported_survey_is_audited_once_for_the_file_and_once_per_page():
+    from consult.core.models import AuditEvent
+
+    import_xlsform(workbook(), consultation=make_consultation(), channel="cli")
+    actions = sorted(db.session.scalars(select(AuditEvent.action).where(AuditEvent.channel == "cli")))
+    assert actions == ["survey.create", "survey.import_xlsform", "survey_section.save", "survey_section.save"]
+
+
 def test_several_problems_are_all_listed():
     rows = SURVEY_ROWS + [row("calculate", "c", ("C", "", "")), row("image", "photo", ("Photo", "", ""))]
     with pytest.raises(XLSFormError) as caught:

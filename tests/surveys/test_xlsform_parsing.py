@@ -326,23 +326,21 @@ def test_a_list_whose_every_option_is_refused_still_exists():
                               "hyphens or underscores.")]
 
 
-def test_a_list_has_at_most_max_options():
+def test_a_list_has_at_most_as_many_options_as_the_builder_allows_a_question():
+    assert MAX_OPTIONS == 100
     choices = [CHOICES] + [["big", f"o{i}", f"O{i}"] for i in range(MAX_OPTIONS + 2)]
     assert problems(book([SURVEY, ["select_one big", "q", "Q"]], choices)) == [
-        "choices sheet, row 302: the list “big” has more than 300 options.",
-        "choices sheet, row 303: the list “big” has more than 300 options."]
+        "choices sheet, row 102: the list “big” has more than 100 options.",
+        "choices sheet, row 103: the list “big” has more than 100 options."]
     parsed = parse_xlsform(book([SURVEY, ["select_one big", "q", "Q"]], choices[:MAX_OPTIONS + 1]))
     assert len(parsed.questions[0].options) == MAX_OPTIONS
 
 
-def test_the_choices_sheet_reads_at_most_one_row_past_max_rows():
-    lists = [[f"l{i // 250}", f"o{i}", "O"] for i in range(MAX_ROWS + 1)]
-    choices = [CHOICES] + lists + [["l0", "bad name", "B"]]
-    parse_xlsform(book([SURVEY, ["text", "q", "Q"]], choices))
-    choices[-2] = ["l0", "bad name", "B"]
-    assert problems(book([SURVEY, ["text", "q", "Q"]], choices)) == [
-        (f"choices sheet, row {MAX_ROWS + 2}: the name “bad name” must be 1 to 64 letters, digits, dots, hyphens or "
-        "underscores.")]
+def test_a_choices_sheet_longer_than_max_rows_is_refused_not_cut_off():
+    lists = [[f"l{i // MAX_OPTIONS}", f"o{i}", "O"] for i in range(MAX_ROWS)]
+    parse_xlsform(book([SURVEY, ["text", "q", "Q"]], [CHOICES] + lists))
+    assert problems(book([SURVEY, ["text", "q", "Q"]], [CHOICES] + lists + [["l0", "last", "L"]])) == [
+        f"choices sheet: more than {MAX_ROWS} rows."]
 
 
 def test_columns_the_choices_sheet_does_not_use_are_left_alone():

@@ -27,7 +27,6 @@ from consult.surveys.services.finding import localities_for, stakeholder_groups_
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-
 def steps(survey: Survey) -> list[flow.Step]:
     return [flow.Step(q.code, q.section_id, q.condition) for q in survey.ordered_questions()]
 

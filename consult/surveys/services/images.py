@@ -21,7 +21,6 @@ IMAGE_SIGNATURES = (
 )
 
 
-
 def store_image(data: bytes) -> SurveyImage:
     """Keep an uploaded picture after checking, from its bytes, that it is a PNG, JPEG, GIF or WebP image."""
     limit = current_app.config.get("SURVEY_IMAGE_MAX_BYTES", IMAGE_MAX_BYTES)

@@ -9,14 +9,14 @@ from consult.consultations.models import Consultation
 from consult.core.services import record_change
 from consult.extensions import db
 from consult.surveys.errors import SurveyError
-from consult.surveys.models import Survey, SurveyOption, SurveyQuestion, SurveySection
-from consult.surveys.services.building import save_survey
+from consult.surveys.models import Survey
+from consult.surveys.services.building import save_section, save_survey
 from consult.surveys.services.common import check_all_conditions, check_slug, unique_slug
 from consult.surveys.services.finding import has_responses
-from consult.surveys.xlsform import ParsedForm, XLSFormError, parse_xlsform
+from consult.surveys.services.questions import QuestionDraft, add_question
+from consult.surveys.xlsform import ParsedForm, ParsedQuestion, XLSFormError, parse_xlsform
 
 XLSFORM_MAX_BYTES = 5 * 1024 * 1024
-
 
 
 def import_xlsform(data: bytes, *, survey: Survey | None = None, consultation: Consultation | None = None,
@@ -54,7 +54,7 @@ def import_xlsform(data: bytes, *, survey: Survey | None = None, consultation: C
         db.session.expire(survey, ["questions", "sections"])
         if parsed.title:
             survey.title = {**survey.title, **parsed.title}
-    _build_from_parsed(survey, parsed)
+    _build_from_parsed(survey, parsed, actor=actor, channel=channel)
     db.session.flush()
     db.session.expire(survey, ["sections", "questions"])
     check_all_conditions(survey)
@@ -64,16 +64,31 @@ def import_xlsform(data: bytes, *, survey: Survey | None = None, consultation: C
     return survey
 
 
-def _build_from_parsed(survey: Survey, parsed: ParsedForm) -> None:
-    for s_position, parsed_section in enumerate(parsed.sections):
-        section = SurveySection(survey=survey, position=s_position, title=parsed_section.title)
-        db.session.add(section)
-        for q_position, parsed_question in enumerate(parsed_section.questions):
-            question = SurveyQuestion(
-                survey=survey, section=section, position=q_position, code=parsed_question.code,
-                kind=parsed_question.kind, required=parsed_question.required, text=parsed_question.text,
-                help=parsed_question.help, easy_text={}, easy_help={}, min_value=parsed_question.min_value,
-                max_value=parsed_question.max_value, condition=parsed_question.condition, image_alt={})
-            question.options = [SurveyOption(position=i, value=o.value, label=o.label, easy_label={})
-                                for i, o in enumerate(parsed_question.options)]
-            db.session.add(question)
+def _build_from_parsed(survey: Survey, parsed: ParsedForm, *, actor, channel: str) -> None:
+    """Sections and questions through the builder's own rules, so a file cannot hold what the builder's forms
+    would refuse (and then could not save again); every problem is listed with its row, nothing is kept."""
+    problems: list[str] = []
+    for parsed_section in parsed.sections:
+        try:
+            section = save_section(survey, None, title=parsed_section.title, actor=actor, channel=channel)
+        except SurveyError as exc:
+            problems.append(_row_problem(parsed_section.questions[0].row, exc))
+            continue
+        for question in parsed_section.questions:
+            try:
+                add_question(section, _draft(question))
+            except SurveyError as exc:
+                problems.append(_row_problem(question.row, exc))
+    if problems:
+        raise XLSFormError(problems)
+
+
+def _draft(question: ParsedQuestion) -> QuestionDraft:
+    return QuestionDraft(kind=question.kind, code=question.code, required=question.required, text=question.text,
+                         help=question.help, min_value=question.min_value, max_value=question.max_value,
+                         options=[{"value": o.value, "label": o.label} for o in question.options],
+                         condition=question.condition)
+
+
+def _row_problem(row: int, exc: SurveyError) -> str:
+    return _("survey sheet, row %(row)s: %(problem)s", row=row, problem=str(exc))

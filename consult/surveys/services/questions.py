@@ -15,7 +15,7 @@ from consult.core.patterns import is_question_name
 from consult.core.services import record_change
 from consult.extensions import db
 from consult.surveys.errors import SurveyError
-from consult.surveys.kinds import KINDS, NUMBER_KINDS, OWN_OPTION_KINDS, QuestionKind, is_answerable
+from consult.surveys.kinds import KINDS, MAX_OPTIONS, NUMBER_KINDS, OWN_OPTION_KINDS, QuestionKind, is_answerable
 from consult.surveys.models import Survey, SurveyImage, SurveyOption, SurveyQuestion, SurveySection
 from consult.surveys.services.common import (
     TEXT_MAX,
@@ -29,7 +29,6 @@ from consult.surveys.services.common import (
 from consult.surveys.services.finding import has_responses
 
 NUMBER_LIMIT = Decimal("1000000000000")
-MAX_OPTIONS = 100
 
 
 def _parse_options(options: Sequence[Mapping[str, Any]], existing: Sequence[SurveyOption], default_locale: str,
@@ -128,19 +127,34 @@ def save_question(section: SurveySection, question: SurveyQuestion | None, draft
     Once anyone has answered the survey, a question keeps its kind, its short name and its options' values.
     """
     survey = section.survey
-    locked = question is not None and has_responses(survey)
-    checked = _check_draft(survey, question, draft, locked)
     creating = question is None
     before = None if creating else _question_snapshot(question)
-    if creating:
-        question = SurveyQuestion(survey=survey, section=section, position=len(section.questions))
-        db.session.add(question)
-    _write(question, draft, checked)
+    question = _checked_write(section, question, draft)
     db.session.flush()
     db.session.expire(survey, ["sections", "questions"])
     check_all_conditions(survey)
     record_change("survey_question.create" if creating else "survey_question.update", question, before=before,
                   after=_question_snapshot(question), actor=actor, channel=channel)
+    return question
+
+
+def add_question(section: SurveySection, draft: QuestionDraft) -> SurveyQuestion:
+    """A question read from a file, at the end of its section, checked by the same rules as the builder's form.
+
+    Not audited one by one and its condition not yet checked: the import checks every condition once the whole
+    survey is in, and records one event for the file.
+    """
+    return _checked_write(section, None, draft)
+
+
+def _checked_write(section: SurveySection, question: SurveyQuestion | None, draft: QuestionDraft) -> SurveyQuestion:
+    survey = section.survey
+    locked = question is not None and has_responses(survey)
+    checked = _check_draft(survey, question, draft, locked)
+    if question is None:
+        question = SurveyQuestion(survey=survey, section=section, position=len(section.questions))
+        db.session.add(question)
+    _write(question, draft, checked)
     return question
 
 
