@@ -1,4 +1,4 @@
-"""The consultation lifecycle: each step's rule, and the follow-up work it records (consult/consultations/lifecycle.py)."""
+"""The consultation lifecycle: each step's rule and the follow-up work it records (consultations/lifecycle.py)."""
 
 from datetime import timedelta
 
