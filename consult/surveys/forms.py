@@ -19,21 +19,11 @@ from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from consult.core.forms import ChoiceRadioField, ChoiceSelectField, LocalizedForm
+from consult.surveys.kinds import KIND_LABELS
+from consult.surveys.models import SurveyStatus
 
-KIND_LABELS = (
-    ("single", _l("Single choice (radio buttons)")),
-    ("multiple", _l("Multiple choice (checkboxes)")),
-    ("scale", _l("Agreement scale (5 points)")),
-    ("yes_no", _l("Yes or no")),
-    ("short_text", _l("Short text")),
-    ("long_text", _l("Long text")),
-    ("number", _l("Whole number")),
-    ("decimal", _l("Number with decimals")),
-    ("date", _l("Date")),
-    ("note", _l("Note (text only, no answer)")),
-)
-
-STATUS_LABELS = (("draft", _l("Draft: not open yet")), ("open", _l("Open for answers")), ("closed", _l("Closed")))
+STATUS_LABELS = ((SurveyStatus.DRAFT, _l("Draft: not open yet")), (SurveyStatus.OPEN, _l("Open for answers")),
+                 (SurveyStatus.CLOSED, _l("Closed")))
 
 YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
 
@@ -74,7 +64,7 @@ class SurveyForm(LocalizedForm):
                                  validators=[InputRequired(message=_l("Choose yes or no"))])
     ask_about_you = BooleanField(_l("Ask the optional “about you” questions (stakeholder group, area, age, "
                                     "ethnic group, language, disability)"), default=True, widget=GovCheckboxInput())
-    status = ChoiceSelectField(_l("Status"), choices=STATUS_LABELS, default="draft", widget=GovSelect(),
+    status = ChoiceSelectField(_l("Status"), choices=STATUS_LABELS, default=SurveyStatus.DRAFT, widget=GovSelect(),
                                validators=[Optional()])
     opens_on = StringField(_l("Opens on (optional)"), widget=GovTextInput(),
                            description=_l("For example, 2027-01-10"),

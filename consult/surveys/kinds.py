@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from consult.core.i18n import tr
 from consult.surveys.errors import SurveyError
@@ -41,6 +42,19 @@ class QuestionKind(StrEnum):
 
 
 KINDS = tuple(k.value for k in QuestionKind)
+#: What each kind is called in the builder, in the order it offers them.
+KIND_LABELS = (
+    ("single", _l("Single choice (radio buttons)")),
+    ("multiple", _l("Multiple choice (checkboxes)")),
+    ("scale", _l("Agreement scale (5 points)")),
+    ("yes_no", _l("Yes or no")),
+    ("short_text", _l("Short text")),
+    ("long_text", _l("Long text")),
+    ("number", _l("Whole number")),
+    ("decimal", _l("Number with decimals")),
+    ("date", _l("Date")),
+    ("note", _l("Note (text only, no answer)")),
+)
 #: Kinds whose answers are option values (and so can be counted, and used in show-if conditions).
 CHOICE_KINDS = ("single", "multiple", "scale", "yes_no")
 #: Kinds whose options the survey's author writes (the others' options are built in).

@@ -34,8 +34,9 @@ def _context(app):
         yield
 
 
-def test_every_kind_has_a_cleaner_and_notes_are_never_answered():
+def test_every_kind_has_a_cleaner_and_a_name_and_notes_are_never_answered():
     assert set(kinds.KINDS) == set(kinds._CLEANERS) | {"note"}
+    assert [kind for kind, _label in kinds.KIND_LABELS] == list(kinds.KINDS)
     assert clean(question("note", required=True), {"q-q1": ["anything"]}) is None
     assert not kinds.is_answerable("note") and kinds.is_answerable("short_text")
 

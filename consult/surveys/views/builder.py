@@ -15,8 +15,9 @@ from consult.core.web import form_error, form_page, save_form
 from consult.extensions import db
 from consult.surveys import profile
 from consult.surveys.errors import SurveyError
-from consult.surveys.forms import KIND_LABELS, DuplicateForm, ImportForm, SurveyForm, day_start
-from consult.surveys.models import Survey
+from consult.surveys.forms import DuplicateForm, ImportForm, SurveyForm, day_start
+from consult.surveys.kinds import KIND_LABELS
+from consult.surveys.models import Survey, SurveyStatus
 from consult.surveys.permissions import can_create_survey
 from consult.surveys.services import answering, building, finding, images, importing, translation
 from consult.surveys.views import bp
@@ -63,7 +64,7 @@ def _save_survey_from(form: SurveyForm, survey: Survey | None, consultation) -> 
     attached = consultation is not None or (survey is not None and survey.consultation is not None)
     kwargs = {}
     if not attached:
-        kwargs = {"slug": form.slug.data, "status": form.status.data or "draft",
+        kwargs = {"slug": form.slug.data, "status": form.status.data or SurveyStatus.DRAFT,
                   "opens_at": day_start(form.opens_on.data), "closes_at": day_start(form.closes_on.data)}
     return building.save_survey(survey, title=form.localized("title"), intro=form.localized("intro"),
                                 easy_intro=form.localized("easy_intro"), consultation=consultation,

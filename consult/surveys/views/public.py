@@ -59,7 +59,7 @@ def _easy_mode(survey: Survey) -> bool:
 def _current_response(survey: Survey):
     response_id = (session.get(SESSION_RESPONSES) or {}).get(str(survey.id))
     response = db.session.get(SurveyResponse, response_id) if response_id else None
-    if response is None or response.survey_id != survey.id or response.status != "in_progress":
+    if response is None or response.survey_id != survey.id or response.is_submitted:
         return None
     return response
 
@@ -114,7 +114,7 @@ def begin(scope, slug):
     if response is None:
         response = answering.start_response(survey, locale=current_locale(), easy_read=_easy_mode(survey),
                                            user=current_user)
-        if response.status != "in_progress":
+        if response.is_submitted:
             db.session.rollback()
             flash(_("You have already answered this survey."), "info")
             return redirect(survey_url(survey, "start"))
