@@ -153,7 +153,6 @@ def profile_codes(field: str) -> list[str]:
     return [code for code, _label in profile.FIXED[field] if code != profile.PREFER_NOT]
 
 
-
 # --- ballots and vote results (consult/voting) ---------------------------------------------------------------
 
 def ballot_source(consultation: Consultation, *, choices: bool = False) -> dict[str, Any] | None:
