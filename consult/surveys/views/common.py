@@ -4,6 +4,7 @@ its id, and a posted form's values to show back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, url_for
@@ -75,10 +76,10 @@ def condition_text(survey: Survey, condition: dict | None) -> str:
                     words)
 
 
-def survey_or_404(survey_id: int) -> Survey:
-    """The survey the builder's pages work on, for those who may manage it only."""
+def survey_or_404(survey_id: int, may: Callable[[Any, Survey], bool] = can_manage_survey) -> Survey:
+    """The survey a staff page works on, for those `may` allows (by default, those who manage it)."""
     survey = db.get_or_404(Survey, survey_id)
-    require(can_manage_survey(current_user, survey))
+    require(may(current_user, survey))
     return survey
 
 

@@ -40,9 +40,7 @@ def public_route(suffix: str, **options):
 
 def _public_survey(scope: str, slug: str) -> Survey:
     survey = finding.survey_of_consultation(slug) if scope == "c" else finding.survey_by_slug(slug)
-    if survey is None:
-        abort(404)
-    if not can_view_survey(current_user, survey):
+    if survey is None or not can_view_survey(current_user, survey):
         abort(404)  # a draft is nobody's business yet
     return survey
 

@@ -19,7 +19,7 @@ from consult.surveys.permissions import can_enter_paper_responses, can_manage_su
 from consult.surveys.services import answering, finding, reading
 from consult.surveys.services import paper as paper_forms
 from consult.surveys.views import bp
-from consult.surveys.views.common import condition_text, require, values_from_raw
+from consult.surveys.views.common import condition_text, survey_or_404, values_from_raw
 
 
 def _filters(survey: Survey) -> dict[str, str | None]:
@@ -34,8 +34,7 @@ def _filters(survey: Survey) -> dict[str, str | None]:
 @bp.route("/surveys/<int:survey_id>/results")
 @login_required
 def results(survey_id):
-    survey = db.get_or_404(Survey, survey_id)
-    require(can_view_survey_results(current_user, survey))
+    survey = survey_or_404(survey_id, may=can_view_survey_results)
     filters = _filters(survey)
     breakdown = request.args.get("by") or None
     if breakdown not in (None, "stakeholder_group", "locality"):
@@ -59,8 +58,7 @@ def results(survey_id):
 @bp.route("/surveys/<int:survey_id>/results/text")
 @login_required
 def text_answers(survey_id):
-    survey = db.get_or_404(Survey, survey_id)
-    require(can_view_survey_results(current_user, survey))
+    survey = survey_or_404(survey_id, may=can_view_survey_results)
     filters = _filters(survey)
     questions = [q for q in survey.ordered_questions() if q.kind in TEXT_KINDS]
     code = request.args.get("question") or (questions[0].code if questions else None)
@@ -77,8 +75,7 @@ def text_answers(survey_id):
 @bp.route("/surveys/<int:survey_id>/export")
 @login_required
 def export(survey_id):
-    survey = db.get_or_404(Survey, survey_id)
-    require(can_view_survey_results(current_user, survey))
+    survey = survey_or_404(survey_id, may=can_view_survey_results)
     fmt = request.args.get("format", "csv")
     locale = request.args.get("lang_labels") or survey.default_locale
     if fmt not in ("csv", "xlsx") or locale not in enabled_locales():
@@ -97,8 +94,7 @@ def export(survey_id):
 @bp.route("/surveys/<int:survey_id>/paper", methods=["GET", "POST"])
 @login_required
 def paper(survey_id):
-    survey = db.get_or_404(Survey, survey_id)
-    require(can_enter_paper_responses(current_user, survey))
+    survey = survey_or_404(survey_id, may=can_enter_paper_responses)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     status = 200
