@@ -254,8 +254,8 @@ def survey_import_xlsform(slug: str, file: str, replace: bool, standalone: bool)
     """Attach a survey read from an XLSForm to consultation SLUG; every label::Language (code) column is kept."""
     from flask_babel import force_locale
 
+    from consult.consultations.services import get_by_slug
     from consult.surveys.errors import SurveyError
-    from consult.surveys.services.finding import consultation_by_slug
     from consult.surveys.services.importing import import_xlsform
     from consult.surveys.xlsform import XLSFormError
 
@@ -266,7 +266,7 @@ def survey_import_xlsform(slug: str, file: str, replace: bool, standalone: bool)
         fail(f"{file}: {exc.strerror}")
     consultation = None
     if not standalone:
-        consultation = consultation_by_slug(slug)
+        consultation = get_by_slug(slug)
         if consultation is None:
             fail(f"No consultation with slug {slug}.")
     # Messages in the service's default language: there is no request to choose one from.

@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from consult.consultations.services import get_by_slug
 from consult.core.models import utcnow
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
@@ -164,7 +165,7 @@ def load_survey_demo() -> Survey | None:
 
 
 def _load() -> Survey | None:
-    consultation = finding.consultation_by_slug(CONSULTATION)
+    consultation = get_by_slug(CONSULTATION)
     if consultation is not None and consultation.survey is not None:
         return None
     if consultation is None and finding.survey_by_slug(STANDALONE) is not None:

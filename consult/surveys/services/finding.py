@@ -20,10 +20,6 @@ def survey_of_consultation(slug: str) -> Survey | None:
                              .where(Consultation.slug == slug))
 
 
-def consultation_by_slug(slug: str) -> Consultation | None:
-    return db.session.scalar(select(Consultation).where(Consultation.slug == slug))
-
-
 def surveys_managed_by(user) -> list[Survey]:
     from consult.surveys.permissions import can_manage_survey
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.consultations.permissions import can_manage_consultation
+from consult.consultations.services import get_by_slug
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import current_locale, locale_name, tr
 from consult.core.web import form_error, form_page, save_form
@@ -38,7 +39,7 @@ def _consultation_arg():
     slug = request.args.get("consultation")
     if not slug:
         return None
-    consultation = finding.consultation_by_slug(slug)
+    consultation = get_by_slug(slug)
     if consultation is None:
         abort(404)
     require(can_manage_consultation(current_user, consultation))
