@@ -31,6 +31,20 @@ class ConfigError(RuntimeError):
     """The environment asks for something the app cannot run with."""
 
 
+def _count(env: dict[str, str], name: str, default: int) -> int:
+    """A whole number of people, at least 1, from the environment variable `name`."""
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, not {value}.")
+    return value
+
+
 def from_environment(env: dict[str, str] | None = None) -> dict:
     """Read configuration from environment variables (see README, "Configuration")."""
     env = dict(os.environ if env is None else env)
@@ -84,4 +98,9 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
         "MAIL_FROM": env.get("MAIL_FROM", "consult@localhost"),
         "INSTANCE_DIR": str(INSTANCE_DIR),
+        #: No public page, report, export or open-data file shows a figure about fewer people than this for a
+        #: locality, stakeholder group or profile band (whole-consultation totals are exempt).
+        "MIN_PUBLIC_COUNT": _count(env, "CONSULT_MIN_PUBLIC_COUNT", 5),
+        #: Representativeness says "too few to say" of a band with fewer responses than this.
+        "MIN_BAND_RESPONSES": _count(env, "CONSULT_MIN_BAND_RESPONSES", 10),
     }

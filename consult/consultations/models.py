@@ -83,6 +83,16 @@ class Consultation(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Who leads the consultation: manages its settings and proposes its weights (a facilitator or commissioner).
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The commissioner who agreed the stakeholder weights, scheme and vote settings, when and why; cleared
+    #: whenever they change, and required before opening (after which nothing changes them).
+    weights_agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    weights_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    weights_agreed_reason: Mapped[str | None] = mapped_column(String(2000))
+    #: The people the consultation is for, as {band type: [bands]} (for example {"age": ["65-74", "75+"]}):
+    #: representativeness compares those who took part with these bands only. Empty: everyone.
+    target_population: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
 
     localities: Mapped[list[Locality]] = relationship(secondary=consultation_localities, order_by=Locality.code)
     group_weights: Mapped[list[ConsultationGroupWeight]] = relationship(

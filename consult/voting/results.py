@@ -29,8 +29,9 @@ from consult.voting.tally import SCHEMES, TallyResult, tally
 #: Bootstrap settings for stored results (issue 3: at least 1,000 resamples, 90% intervals).
 RESAMPLES = 1000
 LEVEL = 0.9
-#: The snapshot layout, so that pages can tell an old snapshot from a new one.
-SNAPSHOT_VERSION = 1
+#: The snapshot layout, so that pages can tell an old snapshot from a new one. Version 2 adds the aggregate
+#: table the tally used ("aggregate") and the bootstrap's seed ("seed").
+SNAPSHOT_VERSION = 2
 
 
 class ResultsError(RuleError):
@@ -66,6 +67,16 @@ class Aggregate:
         counts = dict.fromkeys(self.groups, 0)
         counts.update(self.counts.get(code, {}))
         return dict(self.sums.get(code, {})), counts
+
+    def as_data(self) -> dict[str, Any]:
+        """The table as plain JSON data: {locality: {"sums": {group: {priority: points}}, "counts": {group: n}}}."""
+        out: dict[str, Any] = {}
+        for code in self.localities:
+            sums: dict[str, dict[str, int]] = {}
+            for (g, p), points in sorted(self.sums.get(code, {}).items()):
+                sums.setdefault(g, {})[p] = points
+            out[code] = {"sums": sums, "counts": dict(sorted(self.counts.get(code, {}).items()))}
+        return out
 
     def tally(self, scheme: str, locality: str | None = None) -> TallyResult:
         sums, counts = self.overall() if locality is None else self.for_locality(locality)
@@ -193,6 +204,8 @@ def compute_results(consultation_id: int, progress: Callable[[int, str | None], 
             "localities": {code: agg.tally(scheme, code).as_dict() for code in agg.localities},
         }
     intervals: dict[str, dict[str, list[int]]] = {}
+    # Stored with the snapshot, so that anyone holding the ballots can draw the same resamples again.
+    seed = consultation.id
     if bootstrap:
         report(20, "Loading ballots for the bootstrap")
         matrices = point_matrices(consultation, agg.priorities)
@@ -200,7 +213,7 @@ def compute_results(consultation_id: int, progress: Callable[[int, str | None], 
         # One set of resamples serves all three schemes: drawing them is most of the work.
         by_scheme = rank_intervals_by_scheme(
             agg.priorities, {g: matrices.get(g, np.zeros((0, len(agg.priorities)))) for g in agg.groups},
-            agg.weights, SCHEMES, resamples=resamples, level=LEVEL, seed=consultation.id)
+            agg.weights, SCHEMES, resamples=resamples, level=LEVEL, seed=seed)
         intervals = {scheme: _intervals_note_data(found) for scheme, found in by_scheme.items()}
     report(95, "Saving the results")
     total = sum(overall_counts.values())
@@ -219,6 +232,8 @@ def compute_results(consultation_id: int, progress: Callable[[int, str | None], 
         "intervals": intervals,
         "resamples": resamples if bootstrap else 0,
         "level": LEVEL,
+        "seed": seed,
+        "aggregate": agg.as_data(),
     }
     snapshot = ResultsSnapshot(consultation_id=consultation.id, computed_at=utcnow(), ballots=total, data=data,
                                job_id=job_id)
