@@ -68,8 +68,10 @@ def login(client, user: User, password: str = PASSWORD):
 
 
 def make_consultation(*, localities=None, groups=None, vote: dict | None = None, status: str = "open",
-                      opens_in_days: float = -1, closes_in_days: float = 30, **kw):
+                      opens_in_days: float = -1, closes_in_days: float = 30, agreed: bool = True, **kw):
     """A consultation (open now by default) with its localities, participating groups and optional vote.
+
+    `agreed`: a commissioner has agreed how its votes are counted (so a draft with a vote may open).
 
     `vote`: {"method": ..., "points_budget": ..., "max_choices": ..., "weighting": ..., "priorities": ["P1", ...]}.
     """
@@ -90,7 +92,9 @@ def make_consultation(*, localities=None, groups=None, vote: dict | None = None,
         summary=kw.pop("summary", {"en": "What we want to know."}),
         opens_at=now + timedelta(days=opens_in_days), closes_at=now + timedelta(days=closes_in_days),
         status=status, localities=list(localities),
-        group_weights=[ConsultationGroupWeight(stakeholder_group=g, weight=g.weight) for g in groups], **kw)
+        group_weights=[ConsultationGroupWeight(stakeholder_group=g, weight=g.weight) for g in groups],
+        weights_agreed_at=now if agreed else None, weights_agreed_reason="Agreed in a test." if agreed else None,
+        **kw)
     if vote is not None:
         spec = dict(vote)
         codes = spec.pop("priorities", ["P1", "P2", "P3"])

@@ -1,13 +1,15 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
+    GovTextArea,
     GovTextInput,
 )
-from wtforms import IntegerField, StringField, SubmitField
+from wtforms import IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from consult.core.forms import (
@@ -112,3 +114,12 @@ class WeightsForm:
     @property
     def error_list(self) -> list[dict[str, str]]:
         return [{"text": message, "href": f"#{field}"} for field, message in self.errors.items()]
+
+
+class AgreeCountingForm(FlaskForm):
+    """A commissioner agrees how votes are counted, saying why (kept in the audit log)."""
+
+    reason = TextAreaField(_l("Why these weights are right for this consultation"), widget=GovTextArea(),
+                           validators=[InputRequired(_l("Say why these weights are right for this consultation.")),
+                                       Length(max=2000, message=_l("The reason must be 2,000 characters or fewer."))])
+    submit = SubmitField(_l("Agree how votes are counted"), widget=GovSubmitInput())

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from consult.consultations import parts
+from consult.consultations import counting, parts
 from consult.consultations.models import Consultation, ConsultationStatus
 from consult.consultations.services import ConsultationError
 from consult.core.models import utcnow
@@ -23,13 +23,17 @@ from consult.jobs import queue
 
 
 def open_consultation(consultation: Consultation, *, actor=None, channel: str = "web") -> None:
-    """Make a draft live (people respond between its opening and closing times) and schedule its timers."""
+    """Make a draft live (people respond between its opening and closing times) and schedule its timers.
+
+    From here on how votes are counted is locked (consult.consultations.counting); a vote's counting rules must
+    have been agreed by a commissioner."""
     if not consultation.status.is_draft:
         raise ConsultationError(_("Only a draft consultation can be opened."), "status")
     if not consultation.group_weights:
         raise ConsultationError(_("Choose at least one stakeholder group before opening."), "status")
     if consultation.vote is not None and len(consultation.vote.priorities) < 2:
         raise ConsultationError(_("Add at least two priorities to vote on before opening."), "status")
+    counting.refuse_opening_unless_agreed(consultation)
     if consultation.closes_at <= utcnow():
         raise ConsultationError(_("The closing date has passed. Change it before opening."), "status")
     _move(consultation, ConsultationStatus.OPEN, "opened_at", actor, channel)

@@ -22,10 +22,6 @@ class VoteHooks:
     #: Add a priority to a consultation's vote: (vote, None, *, code, title, description, easy_read, cost,
     #: actor, channel) -> the priority. Refusals raise a RuleError by field.
     add_priority: Callable[..., Any]
-    #: People have voted, so how they vote can no longer change: (consultation) -> bool.
-    is_locked: Callable[[Any], bool]
-    #: The stakeholder groups whose members have voted, by id: (consultation) -> set[int].
-    voted_group_ids: Callable[[Any], set[int]]
     #: Whether the results have been calculated (publishing needs them): (consultation) -> bool.
     has_results: Callable[[Any], bool]
     #: Whether a personal invitation link has already cast its one ballot: (invitation) -> bool.

@@ -40,3 +40,9 @@ def can_view_unpublished_results(user, consultation) -> bool:
 def can_view_results(user, consultation) -> bool:
     """Once published, results are public; before that, see can_view_unpublished_results."""
     return consultation.status.is_published or can_view_unpublished_results(user, consultation)
+
+
+def can_agree_counting(user, consultation) -> bool:
+    """Commissioners agree how a consultation's votes are counted (weights, scheme, vote settings), while it
+    is a draft; whether it may still change is consult.consultations.counting's rule."""
+    return is_commissioner(user) and consultation.status.is_draft

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from consult.consultations import parts
+from consult.consultations import counting, parts
 from consult.consultations.models import Consultation, ConsultationGroupWeight
 from consult.consultations.permissions import can_manage_consultation
 from consult.consultations.spec import ReferenceSpec, SpecError, read_spec
@@ -128,7 +128,9 @@ def set_reminder_days(consultation: Consultation, days: int | None, *, actor=Non
 
 def set_group_weights(consultation: Consultation, weights: dict[int, float], *, actor=None,
                       channel: str = "web") -> None:
-    """Choose which stakeholder groups take part and this consultation's weight for each."""
+    """Choose which stakeholder groups take part and this consultation's weight for each (only while a draft;
+    a change withdraws a commissioner's agreement of how votes are counted)."""
+    counting.refuse_if_locked(consultation, "groups")
     if not weights:
         raise ConsultationError(_("Choose at least one stakeholder group."), "groups")
     for group_id, weight in weights.items():
@@ -138,11 +140,6 @@ def set_group_weights(consultation: Consultation, weights: dict[int, float], *, 
         StakeholderGroup.id.in_(list(weights))))}
     if len(groups) != len(weights):
         raise ConsultationError(_("Choose stakeholder groups from the list."), "groups")
-    if consultation.vote is not None and parts.vote().is_locked(consultation):
-        dropped = parts.vote().voted_group_ids(consultation) - set(weights)
-        if dropped:
-            raise ConsultationError(_("A group whose members have voted cannot be removed from the consultation."),
-                                    "groups")
     before = consultation.weights()
     current = {gw.stakeholder_group_id: gw for gw in consultation.group_weights}
     rows = []
@@ -152,8 +149,11 @@ def set_group_weights(consultation: Consultation, weights: dict[int, float], *, 
         rows.append(row)
     consultation.group_weights = rows
     db.session.flush()
+    if consultation.weights() == before:
+        return
     record_change("consultation.weights", consultation, before={"weights": before},
                   after={"weights": consultation.weights()}, actor=actor, channel=channel)
+    counting.withdraw_agreement(consultation, actor=actor, channel=channel)
 
 
 def translation_status(consultation: Consultation) -> dict[str, dict[str, Any]]:

@@ -5,10 +5,12 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from consult.consultations import lifecycle, parts, services
-from consult.consultations.forms import ConsultationForm, WeightsForm
+from consult.accounts.models import User
+from consult.consultations import counting, lifecycle, parts, services
+from consult.consultations.forms import AgreeCountingForm, ConsultationForm, WeightsForm
 from consult.consultations.models import Consultation
 from consult.consultations.permissions import (
+    can_agree_counting,
     can_create_consultation,
     can_list_consultations,
     can_manage_consultation,
@@ -17,7 +19,7 @@ from consult.consultations.permissions import (
 )
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import locale_name, tr
-from consult.core.web import carry_out, form_page, save_form
+from consult.core.web import carry_out, form_error, form_page, save_form
 from consult.extensions import db
 from consult.jobs import queue
 from consult.localities.models import Locality
@@ -110,7 +112,7 @@ def edit(consultation_id):
                          commit=queue.commit_and_dispatch)
         if done:
             return done
-    locked = consultation is not None and consultation.vote is not None and parts.vote().is_locked(consultation)
+    locked = consultation is not None and consultation.vote is not None and counting.is_locked(consultation)
     return form_page("consultations/form.html", form, consultation=consultation, locked=locked)
 
 
@@ -138,16 +140,42 @@ def weights(consultation_id):
         if done:
             return done
     return (render_template("consultations/weights.html", consultation=consultation, groups=groups,
-                            values=form.values, errors=form.errors, error_list=form.error_list),
+                            values=form.values, errors=form.errors, error_list=form.error_list,
+                            locked=counting.is_locked(consultation)),
             400 if form.errors else 200)
 
 
-def _render_show(consultation: Consultation, error: str | None = None, status: int = 200):
+def _render_show(consultation: Consultation, error: str | None = None, status: int = 200,
+                 agree_form: AgreeCountingForm | None = None):
+    agreed_by = db.session.get(User, consultation.weights_agreed_by_id) if consultation.weights_agreed_by_id else None
     return render_template("consultations/show.html", consultation=consultation,
                            can_manage=can_manage_consultation(current_user, consultation),
+                           can_agree=can_agree_counting(current_user, consultation),
+                           agree_form=agree_form or AgreeCountingForm(), agreed_by=agreed_by,
+                           groups=counting.groups(consultation),
                            translations=services.translation_status(consultation),
                            tally_job=queue.latest_tally(consultation), confirm=ConfirmForm(),
                            error=error), status
+
+
+@bp.route("/consultations/<int:consultation_id>/agree-counting", methods=["POST"])
+@login_required
+def agree_counting(consultation_id):
+    """A commissioner agrees the weights, scheme and vote settings as they stand, saying why."""
+    consultation = db.get_or_404(Consultation, consultation_id)
+    if not can_agree_counting(current_user, consultation):
+        abort(403)
+    form = AgreeCountingForm()
+    if not form.validate_on_submit():
+        return _render_show(consultation, status=400, agree_form=form)
+
+    def refused(exc):
+        form_error(form, "reason", str(exc))
+        return _render_show(consultation, status=409, agree_form=form)
+
+    return carry_out(lambda: counting.agree(consultation, reason=form.reason.data, actor=current_user),
+                     done=_("You agreed how votes are counted. They are locked when the consultation opens."),
+                     then=_show(consultation), refused=refused)
 
 
 def _step(consultation_id: int, step, message: str):
@@ -203,4 +231,5 @@ def landing(slug):
     return render_template("consultations/landing.html", consultation=consultation,
                            easy=request.args.get("easy") == "1",
                            accepting=consultation.accepts_responses(),
+                           groups=counting.groups(consultation),
                            survey=getattr(consultation, "survey", None))

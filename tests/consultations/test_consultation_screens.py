@@ -133,25 +133,24 @@ def test_cannot_open_a_vote_without_two_priorities(client, facilitator_in_pet):
     assert c.status == "draft"
 
 
-def test_method_is_fixed_once_anyone_has_voted_but_weighting_may_change(client, facilitator_in_pet):
+def test_how_votes_are_counted_is_fixed_once_open_but_the_details_may_change(client, facilitator_in_pet):
     facilitator, pet = facilitator_in_pet
     carer = db.session.scalar(select(StakeholderGroup))
     c = make_consultation(localities=[pet], groups=[carer], status="open",
                           vote={"method": "points", "points_budget": 10}, slug="fixed")
-    db.session.add(Ballot(consultation_id=c.id, voter_key="ref:1", stakeholder_group_id=carer.id,
-                          locality_id=pet.id, channel="import"))
     db.session.commit()
     login(client, facilitator)
     data = {**FORM, "slug": "fixed", "localities": [pet.id], "opens_on": ["1", "1", "2026"],
-            "closes_on": ["1", "1", "2030"]}
-    refused = client.post(f"/consultations/{c.id}/edit", data={**data, "method": "ranking"})
-    assert refused.status_code == 400 and "already voted" in refused.get_data(as_text=True)
-    db.session.refresh(c.vote)
-    assert c.vote.method == "points"
-    ok = client.post(f"/consultations/{c.id}/edit", data={**data, "weighting": "equal_people"})
+            "closes_on": ["1", "1", "2030"], "method": "points", "points_budget": "10"}
+    for change in ({"method": "ranking"}, {"weighting": "equal_people"}, {"points_budget": "20"}):
+        refused = client.post(f"/consultations/{c.id}/edit", data={**data, **change})
+        assert refused.status_code == 400 and "can no longer change" in refused.get_data(as_text=True), change
+        db.session.refresh(c.vote)
+        assert (c.vote.method, c.vote.weighting, c.vote.points_budget) == ("points", "group_shares", 10)
+    ok = client.post(f"/consultations/{c.id}/edit", data={**data, "title_en": "A clearer title"})
     assert ok.status_code == 302
-    db.session.refresh(c.vote)
-    assert c.vote.weighting == "equal_people"
+    db.session.refresh(c)
+    assert c.title["en"] == "A clearer title" and c.vote.weighting == "group_shares"
 
 
 def test_weights_screen(client, facilitator_in_pet):

@@ -1,5 +1,5 @@
-"""What is voted on, and how (DESIGN section 6): the vote's settings, its priorities, and the lock that keeps
-both as they were voted on once anyone has voted."""
+"""What is voted on, and how (DESIGN section 6): the vote's settings, fixed from the opening with the rest of
+how votes are counted (consult.consultations.counting), and its priorities, fixed once anyone has voted."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
+from consult.consultations import counting
 from consult.consultations.models import Consultation
 from consult.core.i18n import locale_name
 from consult.core.patterns import is_code
@@ -24,19 +25,13 @@ from consult.voting.services.errors import VotingError
 
 
 def vote_is_locked(consultation: Consultation) -> bool:
-    """True once any ballot exists: from then on the method, weighting and priorities stay as voted on."""
+    """True once any ballot exists: from then on the priorities stay as voted on."""
     return bool(db.session.scalar(select(exists().where(Ballot.consultation_id == consultation.id))))
 
 
 def _refuse_if_locked(consultation: Consultation) -> None:
     if vote_is_locked(consultation):
         raise VotingError(_("People have already voted, so the priorities can no longer change."), code="locked")
-
-
-def voted_group_ids(consultation: Consultation) -> set[int]:
-    """The stakeholder groups whose members have voted (they cannot leave the consultation any more)."""
-    return set(db.session.scalars(select(Ballot.stakeholder_group_id).where(
-        Ballot.consultation_id == consultation.id).distinct()))
 
 
 # --------------------------------------------------------------------------
@@ -63,30 +58,33 @@ def _settings(vote: Vote) -> dict[str, Any]:
 def save_vote_settings(consultation: Consultation, *, enabled: bool, method: str | None = None,
                        points_budget: int | None = None, max_choices: int | None = None,
                        weighting: str | None = None, actor=None, channel: str = "web") -> Vote | None:
-    """Add, change or remove the priority vote; how people vote is fixed once anyone has voted."""
+    """Add, change or remove the priority vote while the consultation is a draft; a change withdraws a
+    commissioner's agreement of how votes are counted. Saving the settings unchanged is no change."""
     vote = consultation.vote
     if not enabled:
         if vote is not None:
-            if vote_is_locked(consultation):
-                raise VotingError(_("People have already voted, so the vote cannot be removed."), "has_vote")
+            counting.refuse_if_locked(consultation, "has_vote")
             consultation.vote = None
             db.session.flush()
             record_change("vote.remove", consultation, actor=actor, channel=channel)
+            counting.withdraw_agreement(consultation, actor=actor, channel=channel)
         return None
     _check_vote_settings(method, points_budget, max_choices, weighting)
     if method != "points":
         points_budget = None
-    if vote is not None and vote_is_locked(consultation):
-        if (vote.method, vote.points_budget, vote.max_choices) != (method, points_budget, max_choices):
-            raise VotingError(_("People have already voted, so how they vote cannot change. "
-                                "You can still change the weighting used for results."), "method")
     before = None if vote is None else _settings(vote)
+    after = {"method": method, "points_budget": points_budget, "max_choices": max_choices, "weighting": weighting}
+    if before == after:
+        return vote
+    changed = [k for k in after if before is None or before[k] != after[k]]
+    counting.refuse_if_locked(consultation, changed[0])
     if vote is None:
         vote = Vote(consultation=consultation)
         db.session.add(vote)
     vote.method, vote.weighting, vote.max_choices, vote.points_budget = method, weighting, max_choices, points_budget
     db.session.flush()
     record_change("vote.settings", consultation, before=before, after=_settings(vote), actor=actor, channel=channel)
+    counting.withdraw_agreement(consultation, actor=actor, channel=channel)
     return vote
 
 
