@@ -1,7 +1,7 @@
 """When a decision departs from what a consultation said (pure).
 
-Ranks are the consultation's ranks of its priorities as combined by the last draft run
-(competition ranks: 1 is highest; equal scores share a rank). Two kinds of departure need a rationale:
+Ranks are the places of the consultation's results snapshot (all ballots, under the consultation's own
+weighting: the one ranking every page uses; competition ranks: 1 is highest; equal scores share a rank). Two kinds of departure need a rationale:
 
 - ``top_not_pursued``: a *top* priority is deferred or declined. A priority is *top* when its rank is
   within the top third of the vote's priorities, rounded up, and never beyond 3rd:

@@ -110,7 +110,9 @@ def _draft_from_snapshot(run: DraftRun, year: PlanningYear, consultation: Consul
         for name in JOB_FIELDS:
             if name not in (intention.edited_fields or []):
                 setattr(intention, name, suggested[name])
-        intention.rank, intention.priorities_in_vote = item.combined.rank, item.n_priorities
+        # The one ranking: the published result's place (all ballots, the consultation's own weighting), never
+        # the run's combination of localities, which is evidence shown beside it and labelled as another view.
+        intention.rank, intention.priorities_in_vote = item.rank, item.n_priorities
         intention.last_run_id = run.id
         _store_evidence(intention, item, snapshot.id, run.id)
         db.session.flush()

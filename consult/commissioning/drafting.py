@@ -130,10 +130,16 @@ class PriorityEvidence:
     scopes: dict[str, dict[str, Any]] = field(default_factory=dict)
     interval: tuple[int, int] | None = None
 
+    @property
+    def rank(self) -> int | None:
+        """The priority's place in the result (all ballots, the consultation's weighting): the one ranking."""
+        overall = self.scopes.get("all")
+        return int(overall["rank"]) if overall is not None else None
+
 
 def build_evidence(codes: Sequence[str], evidence: SnapshotEvidence, populations: Mapping[str, int],
                    method: str) -> list[PriorityEvidence]:
-    """Evidence for every priority, ordered by combined rank then code."""
+    """Evidence for every priority, in the result's order (then by code); the combined ranks are another view."""
     combined, weights = combine(codes, evidence, populations, method)
     out = []
     for p in codes:
@@ -147,5 +153,5 @@ def build_evidence(codes: Sequence[str], evidence: SnapshotEvidence, populations
                 scopes[f"locality:{loc}"] = {**result, "ballots": scope.ballots, "weight": weights.get(loc, 0.0)}
         out.append(PriorityEvidence(code=p, n_priorities=len(codes), combined=combined[p], scopes=scopes,
                                     interval=evidence.intervals.get(p)))
-    out.sort(key=lambda e: (e.combined.rank, e.code))
+    out.sort(key=lambda e: (e.rank if e.rank is not None else len(codes) + 1, e.code))
     return out

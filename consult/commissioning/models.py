@@ -222,7 +222,7 @@ class Intention(db.Model):
     relative_cost: Mapped[str | None] = mapped_column(String(8))
     relative_quality: Mapped[str | None] = mapped_column(String(8))
     best_value_note: Mapped[str | None] = mapped_column(Text)
-    #: The consultation's rank for the priority, as combined by the last draft run (1 = highest).
+    #: The priority's place in the consultation's result (all ballots, its own weighting; 1 = highest).
     rank: Mapped[int | None] = mapped_column(Integer)
     #: How many priorities that vote had (to tell which ranks are "top").
     priorities_in_vote: Mapped[int | None] = mapped_column(Integer)

@@ -133,11 +133,14 @@ def test_population_of_zero_falls_back_to_equal_and_no_localities_to_all_ballots
         drafting.combine(["P1"], evidence, {}, "loudest")
 
 
-def test_build_evidence_lists_every_scope_ordered_by_combined_rank():
+def test_build_evidence_lists_every_scope_in_the_results_order_not_the_combined_one():
     rows = drafting.build_evidence(["P1", "P2"], drafting.read_snapshot(SNAPSHOT), {"BIG": 1, "SML": 9},
                                    "population")
-    assert [r.code for r in rows] == ["P2", "P1"]
-    p2 = rows[0]
+    # Weighting localities by population puts P2 first; the result (all ballots) puts P1 first, and the
+    # result is the one ranking.
+    assert [r.code for r in rows] == ["P1", "P2"]
+    assert [(r.rank, r.combined.rank) for r in rows] == [(1, 2), (2, 1)]
+    p2 = rows[1]
     assert set(p2.scopes) == {"all", "locality:BIG", "locality:SML", "locality:NONE"}
     assert p2.scopes["locality:SML"]["weight"] == pytest.approx(0.9)
     assert p2.scopes["locality:NONE"]["weight"] == 0.0
