@@ -195,7 +195,7 @@ def make_voted_consultation(*, status: str = "closed", snapshot: bool = True, po
     big, small = (make_locality(population=p) for p in populations)
     carer = make_stakeholder_group(weight=2.0, name={"en": "Carers", "cy": "Gofalwyr", "ur": "نگہداشت کرنے والے"})
     gp = make_stakeholder_group(weight=1.0, name={"en": "GPs", "cy": "Meddygon teulu", "ur": "جی پیز"})
-    consultation = make_consultation(localities=[big, small], groups=[carer, gp], status=status, opens_in_days=-40,
+    consultation = make_consultation(localities=[big, small], groups=[carer, gp], status="closed", opens_in_days=-40,
                                      closes_in_days=-1, vote={"method": "ranking",
                                                               "priorities": ["P1", "P2", "P3", "P4", "P5"]})
     for i, p in enumerate(consultation.vote.priorities):
@@ -210,6 +210,7 @@ def make_voted_consultation(*, status: str = "closed", snapshot: bool = True, po
     make_ballot(consultation, {"P1": 1, "P3": 2, "P2": 3, "P4": 4, "P5": 5}, group=carer, locality=small)
     if snapshot:
         make_results_snapshot(consultation)
+    consultation.status = status  # published results are calculated before they are published
     return consultation
 
 

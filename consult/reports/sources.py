@@ -193,18 +193,13 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
     first, by the same service the tally job runs, so the report never shows older figures than its own.
     After publication the published snapshot is used as it is.
     """
-    from consult.voting.models import Ballot, ResultsSnapshot
-    from consult.voting.results import compute_results
+    from consult.voting.models import Ballot
+    from consult.voting.results import compute_results, latest_snapshot
 
     vote = consultation.vote
     if vote is None:
         return None
-
-    def latest():
-        return db.session.scalar(select(ResultsSnapshot).where(ResultsSnapshot.consultation_id == consultation.id)
-                                 .order_by(ResultsSnapshot.computed_at.desc(), ResultsSnapshot.id.desc()).limit(1))
-
-    snapshot = latest()
+    snapshot = latest_snapshot(consultation)
     if not consultation.status.is_published:
         count, changed = db.session.execute(select(func.count(), func.max(Ballot.updated_at))
                                             .where(Ballot.consultation_id == consultation.id)).one()
@@ -214,7 +209,7 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
             changed = changed.replace(tzinfo=timezone.utc)
         if snapshot is None or snapshot.ballots != count or (changed is not None and changed > snapshot.computed_at):
             compute_results(consultation.id, progress=progress, job_id=job_id)
-            snapshot = latest()
+            snapshot = latest_snapshot(consultation)
     if snapshot is None:
         return None
     data = snapshot.data

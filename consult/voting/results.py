@@ -194,6 +194,9 @@ def compute_results(consultation_id: int, progress: Callable[[int, str | None], 
         raise LookupError(f"consultation {consultation_id} does not exist")
     if consultation.vote is None:
         raise ResultsError(f"consultation {consultation.slug!r} has no priority vote")
+    if consultation.status.is_published:
+        # The published snapshot is the one ranking every page, report and decision uses: it never changes.
+        raise ResultsError(f"the results of {consultation.slug!r} are published, so they stay as published")
     report(5, "Adding up the ballots")
     agg = aggregate(consultation)
     _, overall_counts = agg.overall()

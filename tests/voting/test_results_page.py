@@ -87,7 +87,7 @@ def test_results_show_ranks_shares_chart_schemes_and_intervals(client, closed):
     assert '<svg class="app-chart" role="img" aria-labelledby="chart-title chart-desc"' in page
     assert '<title id="chart-title">' in page and 'id="by-group"' in page
     assert page.count("<rect ") == 3  # one segment per group that gave the priority points
-    assert "The three ways of weighting, side by side" in page and "(chosen)" in page
+    assert "The three ways of weighting, side by side" in page and "(the result)" in page and "(what if: not the result)" in page
     # Side by side: equal_people A = 12 of 22 points; group_weights A = 24 of 40.
     assert "Place 1, 54.5%" in page and "Place 1, 60.0%" in page
     assert "Recalculate results" in page

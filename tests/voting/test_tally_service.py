@@ -192,3 +192,14 @@ def test_share_bars_geometry():
     assert [s["group"] for s in b["segments"]] == ["y"]  # nothing drawn for a zero part
     assert np.isclose(sum(s["share"] for s in a["segments"]), 0.6)
     assert share_bars([], ["x"])["bars"] == []
+
+
+def test_published_results_are_never_recalculated(app):
+    consultation = make_consultation(status="closed", vote={"method": "approval", "priorities": ["A", "B"]})
+    make_ballot(consultation, {"A": 1})
+    first = compute_results(consultation.id, resamples=20)
+    consultation.status = "published"
+    make_ballot(consultation, {"B": 1})
+    with pytest.raises(ResultsError, match="published, so they stay as published"):
+        compute_results(consultation.id, resamples=20)
+    assert latest_snapshot(consultation).id == first["snapshot_id"]

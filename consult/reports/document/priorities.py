@@ -44,7 +44,9 @@ def priorities_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] |
     groups = [("", 1)]
     for s in p["schemes"]:
         columns += [(_("Place"), True), (_("Share"), True), (_("Likely places"), False)]
-        groups.append((labels.schemes.get(s, s), 3))
+        # Only the consultation's own weighting is the result; the others are "what if" comparisons.
+        groups.append((_("%(scheme)s (the result)", scheme=labels.schemes.get(s, s)) if s == main else
+                       _("%(scheme)s (what if: not the result)", scheme=labels.schemes.get(s, s)), 3))
     rows = []
     for row in p["rows"]:
         line = [cell(row["code"], labels.priority(row["code"]), header=True)]
