@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from consult.accounts.models import User
+from consult.consultations import counting
 from consult.consultations.models import ConsultationStatus
 from consult.consultations.services import get_by_slug, import_consultation
 from consult.core.models import utcnow
+from consult.core.permissions import Role
+from consult.extensions import db
 
 GROUPS = [{"code": code} for code in ("service_user", "carer", "practitioner", "provider", "voluntary", "resident")]
 
@@ -95,13 +101,22 @@ def _carers(now):
     }
 
 
+def _agreed(consultation, reason: str):
+    """The demo commissioner agreed how votes are counted before the consultation opened."""
+    commissioner = db.session.scalar(select(User).where(User.role == Role.COMMISSIONER).order_by(User.id).limit(1))
+    counting.agree(consultation, reason=reason, actor=commissioner, channel="cli")
+
+
 def load_consultations_demo() -> None:
     """Create the demo consultations if they are not there yet (idempotent)."""
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     if get_by_slug("older-people-2027") is None:
         consultation = import_consultation(_older_people(now), channel="cli")
+        _agreed(consultation, "Agreed at the partnership board: each group's votes together carry its weight, "
+                              "so that the most numerous group does not simply win.")
         consultation.status, consultation.opened_at = ConsultationStatus.OPEN, consultation.opens_at
     if get_by_slug("carers-support-2026") is None:
         consultation = import_consultation(_carers(now), channel="cli")
+        _agreed(consultation, "Agreed at the carers' partnership board before voting opened.")
         consultation.status = ConsultationStatus.CLOSED
         consultation.opened_at, consultation.closed_at = consultation.opens_at, consultation.closes_at

@@ -5,7 +5,7 @@ from consult.consultations.models import Consultation
 from consult.extensions import db
 from consult.jobs.models import JobRecord
 from consult.localities.models import StakeholderGroup
-from consult.voting.models import Ballot, ResultsSnapshot
+from consult.voting.models import ResultsSnapshot
 from factories import (
     login,
     make_consultation,
