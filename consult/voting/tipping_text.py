@@ -34,15 +34,16 @@ def _names(codes: Sequence[str], priority: Name) -> str:
 
 
 def _what(change: dict[str, Any], cutoff: int) -> tuple[str, list[str]]:
-    """What happens beyond a threshold, told by its most important part: a new first place, a priority
-    leaving (or joining) the top set, or a shared first place ending."""
+    """What happens beyond a threshold, told by its most important part: a new first place, else a priority
+    leaving (or joining) the top set. A shared first place that ends without a newcomer is only possible
+    from a tie at the current weight, which _at_a_tie words; should it come, the priority left first is named."""
     if change["took_first"]:
         return "first", change["took_first"]
     if cutoff > 1 and change["leaving"]:
         return "leaves", change["leaving"]
     if cutoff > 1 and change["entering"]:
         return "joins", change["entering"]
-    return "unjoint", change["lost_first"] or change["leaving"]
+    return "first", change["first"]
 
 
 def _fall(kind: str, n: int, **kw) -> str:
@@ -54,13 +55,9 @@ def _fall(kind: str, n: int, **kw) -> str:
         return ngettext("The weight of %(group)s would have to fall from %(old)s to %(new)s before %(priorities)s "
                         "leaves the top %(top)s.", "The weight of %(group)s would have to fall from %(old)s to "
                         "%(new)s before %(priorities)s leave the top %(top)s.", n, **kw)
-    if kind == "joins":
-        return ngettext("The weight of %(group)s would have to fall from %(old)s to %(new)s before %(priorities)s "
-                        "joins the top %(top)s.", "The weight of %(group)s would have to fall from %(old)s to "
-                        "%(new)s before %(priorities)s join the top %(top)s.", n, **kw)
-    return ngettext("The weight of %(group)s would have to fall from %(old)s to %(new)s before %(priorities)s is "
-                    "no longer joint first.", "The weight of %(group)s would have to fall from %(old)s to %(new)s "
-                    "before %(priorities)s are no longer joint first.", n, **kw)
+    return ngettext("The weight of %(group)s would have to fall from %(old)s to %(new)s before %(priorities)s "
+                    "joins the top %(top)s.", "The weight of %(group)s would have to fall from %(old)s to "
+                    "%(new)s before %(priorities)s join the top %(top)s.", n, **kw)
 
 
 def _rise(kind: str, n: int, **kw) -> str:
@@ -72,13 +69,9 @@ def _rise(kind: str, n: int, **kw) -> str:
         return ngettext("The weight of %(group)s would have to rise from %(old)s to %(new)s before %(priorities)s "
                         "leaves the top %(top)s.", "The weight of %(group)s would have to rise from %(old)s to "
                         "%(new)s before %(priorities)s leave the top %(top)s.", n, **kw)
-    if kind == "joins":
-        return ngettext("The weight of %(group)s would have to rise from %(old)s to %(new)s before %(priorities)s "
-                        "joins the top %(top)s.", "The weight of %(group)s would have to rise from %(old)s to "
-                        "%(new)s before %(priorities)s join the top %(top)s.", n, **kw)
-    return ngettext("The weight of %(group)s would have to rise from %(old)s to %(new)s before %(priorities)s is "
-                    "no longer joint first.", "The weight of %(group)s would have to rise from %(old)s to %(new)s "
-                    "before %(priorities)s are no longer joint first.", n, **kw)
+    return ngettext("The weight of %(group)s would have to rise from %(old)s to %(new)s before %(priorities)s "
+                    "joins the top %(top)s.", "The weight of %(group)s would have to rise from %(old)s to "
+                    "%(new)s before %(priorities)s join the top %(top)s.", n, **kw)
 
 
 def _no_change(direction: str, cutoff: int, **kw) -> str:
