@@ -94,7 +94,7 @@ def _lines(group: str, codes: Sequence[str], sums: Mapping[tuple[str, str], floa
 
 
 def _crossings(codes: Sequence[str], a: Mapping[str, float], b: Mapping[str, float], w: float) -> list[float]:
-    """Every weight >= 0 where two priorities' lines cross, in increasing order.
+    """Every weight >= 0 where two priorities' lines cross, in increasing order, each point once.
 
     Two priorities tied now (as the tally counts ties) cross at w itself, and two tied without this group
     cross at 0, so that rounding cannot put the crossing a hair to either side of where the tally sees it."""
@@ -111,7 +111,16 @@ def _crossings(codes: Sequence[str], a: Mapping[str, float], b: Mapping[str, flo
                 x = (a[q] - a[p]) / (b[p] - b[q])
                 if x >= 0:
                     found.add(x)
-    return sorted(found)
+    # Three or more lines through one point give that point once per pair, a rounding error apart: keep it
+    # once (the current weight or 0 where it is one of them), or the interval between would look like a change.
+    merged: list[float] = []
+    for x in sorted(found):
+        if merged and tied(x, merged[-1]):
+            if x == w:
+                merged[-1] = w
+            continue
+        merged.append(x)
+    return merged
 
 
 def _first_change(codes: Sequence[str], a: Mapping[str, float], b: Mapping[str, float], now: Outcome,

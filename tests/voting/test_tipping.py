@@ -123,3 +123,16 @@ def test_from_snapshot_adds_up_the_localities_and_skips_old_snapshots():
     assert from_snapshot({k: v for k, v in data.items() if k != "aggregate"}) is None
     unweighted = from_snapshot({**data, "weighting": "equal_people"})
     assert unweighted["weighted"] is False and unweighted["groups"] == []
+
+
+def test_three_lines_through_one_point_make_one_threshold():
+    # Carers' weight x (0 now, 2 ballots); GPs weight 0.25, 3 ballots, so in x: P0 = 3.5x, P2 = 0.5 + 0.5x,
+    # P3 = 7/12. All three meet at x = 1/6, which rounding gives as three slightly different crossings.
+    sums = {("carer", "P0"): 7, ("carer", "P2"): 1, ("gp", "P2"): 6, ("gp", "P3"): 7}
+    carer = points(["P0", "P1", "P2", "P3", "P4"], sums, {"carer": 2, "gp": 3}, {"carer": 0.0, "gp": 0.25},
+                   "group_shares")["carer"]
+    assert carer["first"] == ["P3"] and carer["top"] == ["P2", "P3"]
+    up = carer["up"]
+    assert up["weight"] == pytest.approx(1 / 6)
+    # Just past it, not the three-way tie at it: P0 leads and P2 keeps its place in the top 2.
+    assert up["first"] == ["P0"] and up["top"] == ["P0", "P2"] and up["leaving"] == ["P3"]
