@@ -27,7 +27,7 @@ from typing import Any
 
 from consult.voting.tally import competition_ranks, tally
 from consult.voting.top import top_cutoff
-from consult.voting.weighting import group_factor, tied
+from consult.voting.weighting import checked_weights, group_factor, tied
 
 #: The scheme under which weights do not change any score.
 UNWEIGHTED = "equal_people"
@@ -49,6 +49,10 @@ def outcome(priority_codes: Sequence[str], scores: Mapping[str, float]) -> Outco
                    top=tuple(p for p in priority_codes if ranks[p] <= cutoff))
 
 
+def _missing(these: tuple[str, ...], there: tuple[str, ...]) -> list[str]:
+    return [p for p in these if p not in there]
+
+
 @dataclass(frozen=True)
 class Change:
     """A threshold weight and the outcome just beyond it, with what differs from the outcome now."""
@@ -57,14 +61,11 @@ class Change:
     before: Outcome
     after: Outcome
 
-    def _gone(self, old: tuple[str, ...], new: tuple[str, ...]) -> list[str]:
-        return [p for p in old if p not in new]
-
     def as_dict(self) -> dict[str, Any]:
         b, a = self.before, self.after
         return {"weight": self.weight, "first": list(a.first), "top": list(a.top),
-                "took_first": self._gone(a.first, b.first), "lost_first": self._gone(b.first, a.first),
-                "entering": self._gone(a.top, b.top), "leaving": self._gone(b.top, a.top)}
+                "took_first": _missing(a.first, b.first), "lost_first": _missing(b.first, a.first),
+                "entering": _missing(a.top, b.top), "leaving": _missing(b.top, a.top)}
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,8 @@ def tipping_points(priority_codes: Sequence[str], sums: Mapping[tuple[str, str],
         return []
     codes = list(priority_codes)
     counts = {g: int(n) for g, n in ballots_by_group.items()}
-    return [_group_point(g, codes, sums, counts, weights, scheme) for g in counts]
+    w = checked_weights(counts, weights)
+    return [_group_point(g, codes, sums, counts, w, scheme) for g in counts]
 
 
 def overall_table(aggregate: Mapping[str, Any], groups: Sequence[str]) -> tuple[dict[tuple[str, str], int],
