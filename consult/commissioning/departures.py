@@ -6,6 +6,7 @@ weighting: the one ranking every page uses; competition ranks: 1 is highest; equ
 - ``top_not_pursued``: a *top* priority is deferred or declined. A priority is *top* when its rank is
   within the top third of the vote's priorities, rounded up, and never beyond 3rd:
   rank <= min(3, ceil(n / 3)) for n priorities (so 1st of 3; 1st-2nd of 4 to 6; 1st-3rd of 7 or more).
+  That rule lives in consult/voting/top.py, which the tipping points share.
 - ``agreed_over_higher``: a priority is agreed (or contracted, or delivered) while a priority ranked
   strictly higher in the same consultation and planning year is not (still a draft, proposed, deferred
   or declined). The agreed, lower-ranked decision is the one that must explain itself.
@@ -13,9 +14,10 @@ weighting: the one ranking every page uses; competition ranks: 1 is highest; equ
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from consult.voting.top import is_top, top_cutoff
 
 #: Statuses that commit money: the consultation's order is followed only if higher priorities got here first.
 COMMITTED: tuple[str, ...] = ("agreed", "contracted", "delivered")
@@ -23,17 +25,8 @@ NOT_PURSUED: tuple[str, ...] = ("deferred", "declined")
 TOP_NOT_PURSUED = "top_not_pursued"
 AGREED_OVER_HIGHER = "agreed_over_higher"
 KINDS: tuple[str, ...] = (TOP_NOT_PURSUED, AGREED_OVER_HIGHER)
-
-
-def top_cutoff(n_priorities: int) -> int:
-    """The lowest rank that still counts as a top priority among n priorities."""
-    if n_priorities < 1:
-        return 0
-    return max(1, min(3, math.ceil(n_priorities / 3)))
-
-
-def is_top(rank: int | None, n_priorities: int) -> bool:
-    return rank is not None and 1 <= rank <= top_cutoff(n_priorities)
+__all__ = ["AGREED_OVER_HIGHER", "COMMITTED", "KINDS", "NOT_PURSUED", "TOP_NOT_PURSUED", "Decision", "Departure",
+           "find_departures", "is_top", "top_cutoff", "unexplained"]
 
 
 @dataclass(frozen=True)

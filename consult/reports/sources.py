@@ -195,6 +195,7 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
     """
     from consult.voting.models import Ballot
     from consult.voting.results import compute_results, latest_snapshot
+    from consult.voting.tipping import from_snapshot
 
     vote = consultation.vote
     if vote is None:
@@ -235,6 +236,8 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
                       for scheme, values in data.get("intervals", {}).items()},
         "resamples": data.get("resamples", 0),
         "level": data.get("level"),
+        # None for a snapshot older than the aggregate table (version 1).
+        "tipping": from_snapshot(data),
     }
 
 

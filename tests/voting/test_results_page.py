@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.jobs.models import JobRecord
+from consult.voting.models import ResultsSnapshot
 from consult.voting.results import compute_results
 from factories import (
     login,
@@ -142,3 +143,47 @@ def test_only_managers_may_recalculate_and_not_after_publication(client, closed)
     login(client, facilitator)
     assert client.post(f"/consultations/{consultation.id}/results/recalculate").status_code == 403
     assert db.session.scalar(select(JobRecord)) is None
+
+
+def tipping_list(page):
+    """The sentences of "How much rests on the weights", one per item."""
+    if 'id="tipping-list"' not in page:
+        return []
+    part = page[page.index('id="tipping-list"'):page.index("</ul>", page.index('id="tipping-list"'))]
+    return [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", part, re.S)]
+
+
+def test_published_results_say_how_far_each_groups_weight_could_move(client, closed):
+    consultation, _ = closed
+    compute_results(consultation.id)
+    consultation.status = "published"
+    db.session.commit()
+    page = text(client.get(f"/c/{consultation.slug}/results"))
+    assert "How much rests on the weights" in page
+    # group_shares, 3 priorities (the top set is the first place). In the carers' weight x: A = 12x/6 = 2x,
+    # B = x, C = 4/2 = 2, so C passes A below x = 1. In the practitioners' weight y: A = 4, B = 2, C = 2y.
+    assert tipping_list(page) == [
+        "The weight of Carers would have to fall from 2.0 to 1.0 before Priority C takes first place.",
+        "No rise in the weight of Carers, however large, would change the first place.",
+        "No fall in the weight of Practitioners, even to 0, would change the first place.",
+        "The weight of Practitioners would have to rise from 1.0 to 2.0 before Priority C takes first place.",
+    ]
+    # One locality's results are not the result the decisions rest on: no tipping points there.
+    local = text(client.get(f"/c/{consultation.slug}/results?locality=PET"))
+    assert "How much rests on the weights" not in local
+
+
+def test_without_weights_or_the_aggregate_table_there_are_no_tipping_points(client, closed):
+    consultation, _ = closed
+    consultation.vote.weighting = "equal_people"
+    compute_results(consultation.id)
+    consultation.status = "published"
+    db.session.commit()
+    page = text(client.get(f"/c/{consultation.slug}/results"))
+    assert "Every vote counts the same in this consultation, so the stakeholder groups' weights do not" in page
+    assert tipping_list(page) == []
+    # A snapshot from before the aggregate table was kept (version 1) shows no section at all.
+    snapshot = db.session.scalar(select(ResultsSnapshot))
+    snapshot.data = {k: v for k, v in snapshot.data.items() if k != "aggregate"} | {"version": 1}
+    db.session.commit()
+    assert "How much rests on the weights" not in text(client.get(f"/c/{consultation.slug}/results"))

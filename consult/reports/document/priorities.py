@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from consult.reports.document.cells import cell, chart, count_cell, percent_cell, percent_text, table, when_text
 from consult.reports.document.labels import Labels
+from consult.voting.tipping_text import intro, sentences
 
 
 def _localities_block(p: dict[str, Any], labels: Labels, scheme_name: str) -> dict[str, Any]:
@@ -22,6 +23,16 @@ def _localities_block(p: dict[str, Any], labels: Labels, scheme_name: str) -> di
     return {"heading": _("Places in each locality"),
             "paragraphs": [_("Each locality's own ballots, with \"%(scheme)s\".", scheme=scheme_name)],
             "table": table("priorities-localities", _("Place of each priority in each locality"), columns, rows)}
+
+
+def _tipping_block(p: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
+    """How far each group's weight could move before the first place or the top set changes (the results
+    page says the same); none for results kept before the aggregate table was."""
+    tipping = p.get("tipping")
+    if not tipping:
+        return None
+    return {"heading": _("How much rests on the weights"), "paragraphs": [intro(tipping)],
+            "list": sentences(tipping, labels.group, labels.priority)}
 
 
 def priorities_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
@@ -67,6 +78,9 @@ def priorities_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] |
                               value_text=percent_text) if p["rows"] and main else None,
                "table": table("priorities", _("Priorities in order, under each weighting scheme"), columns, rows,
                               groups=groups)}]
+    tipping = _tipping_block(p, labels)
+    if tipping:
+        blocks.append(tipping)
     if p["localities"]:
         blocks.append(_localities_block(p, labels, scheme_name))
     return {"id": "priorities", "title": _("Priority vote"), "sheet": _("Priorities"), "paragraphs": paragraphs,

@@ -21,6 +21,8 @@ from consult.voting.models import SCHEMES
 from consult.voting.permissions import can_recalculate_results
 from consult.voting.results import latest_snapshot, settled_places, share_bars
 from consult.voting.services.errors import VotingError
+from consult.voting.tipping import from_snapshot
+from consult.voting.tipping_text import intro, sentences
 
 #: Colours for stakeholder groups' bar segments (GOV.UK palette); segments are also separated by white gaps,
 #: follow the legend's order, and the table beside the chart gives every number.
@@ -91,9 +93,14 @@ def results_page(consultation: Consultation):
 
     main = block(scheme)
     intervals = data["intervals"].get(scheme, {}) if locality is None else {}
+    named = titles(consultation)
+    # Tipping points are for the whole consultation's result, the one the decisions rest on.
+    tipping = from_snapshot(data) if locality is None else None
     context.update(
         data=data, main=main, scheme=scheme, locality=locality, place=places.get(locality) if locality else None,
-        form=form, group_names=names, titles=titles(consultation), schemes=SCHEMES,
+        form=form, group_names=names, titles=named, schemes=SCHEMES,
+        tipping_intro=intro(tipping) if tipping else None,
+        tipping=sentences(tipping, lambda g: names.get(g, g), lambda p: named.get(p, p)),
         by_scheme={s: {p["code"]: p for p in block(s)["priorities"]} for s in SCHEMES},
         intervals=intervals, settled=settled_places(intervals),
         colours={g: PALETTE[i % len(PALETTE)] for i, g in enumerate(data["groups"])},
