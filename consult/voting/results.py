@@ -19,11 +19,13 @@ from sqlalchemy import func, select
 
 from consult.consultations.models import Consultation
 from consult.core.errors import RuleError
+from consult.core.i18n import tr
 from consult.core.models import utcnow
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
 from consult.voting.intervals import rank_intervals_by_scheme
 from consult.voting.models import Ballot, BallotChoice, ResultsSnapshot
+from consult.voting.open_data import build_document
 from consult.voting.tally import SCHEMES, TallyResult, tally
 
 #: Bootstrap settings for stored results (issue 3: at least 1,000 resamples, 90% intervals).
@@ -281,3 +283,25 @@ def share_bars(priorities: list[dict[str, Any]], groups: list[str], *, width: fl
                      "segments": segments})
     height = len(priorities) * (bar_height + gap) + 10
     return {"width": width, "height": height, "bar_height": bar_height, "bars": bars}
+
+
+def open_data(consultation: Consultation, minimum: int) -> dict[str, Any] | None:
+    """The open-data document (consult.voting.open_data) of the latest snapshot, names in the consultation's own
+    language; None without a snapshot or with one from before the aggregate table was kept."""
+    snapshot = latest_snapshot(consultation)
+    if snapshot is None or snapshot.data.get("version", 1) < 2 or "aggregate" not in snapshot.data:
+        return None
+    data, locale = snapshot.data, consultation.default_locale
+
+    def name(content) -> str:
+        return tr(content, locale=locale, fallback=locale)
+
+    groups = {sg.code: name(sg.name) for sg in db.session.scalars(select(StakeholderGroup).where(
+        StakeholderGroup.code.in_(data["groups"])))}
+    places = {loc.code: name(loc.name) for loc in db.session.scalars(select(Locality).where(
+        Locality.code.in_(data["localities"])))}
+    published = consultation.published_at.isoformat() if consultation.published_at else None
+    return build_document(data, slug=consultation.slug, title=name(consultation.title),
+                          priority_titles={p.code: name(p.title) for p in consultation.vote.priorities},
+                          group_names=groups, locality_names=places, published_at=published,
+                          computed_at=snapshot.computed_at.isoformat(), minimum=minimum)
