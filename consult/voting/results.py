@@ -181,6 +181,22 @@ def _intervals_note_data(intervals: dict[str, tuple[int, int]]) -> dict[str, lis
     return {code: [int(lo), int(hi)] for code, (lo, hi) in intervals.items()}
 
 
+def bootstrap_intervals(consultation: Consultation, agg: Aggregate, *, resamples: int, seed: int,
+                        report: Callable[[int, str], None] | None = None) -> dict[str, dict[str, list[int]]]:
+    """Each scheme's 90% rank intervals from `resamples` resamples of the stored ballots, drawn from `seed`:
+    the same seed gives the same intervals, so staff can reproduce a snapshot's."""
+    if report:
+        report(20, "Loading ballots for the bootstrap")
+    matrices = point_matrices(consultation, agg.priorities)
+    if report:
+        report(30, "Bootstrap: re-counting resampled ballots")
+    # One set of resamples serves all three schemes: drawing them is most of the work.
+    by_scheme = rank_intervals_by_scheme(
+        agg.priorities, {g: matrices.get(g, np.zeros((0, len(agg.priorities)))) for g in agg.groups},
+        agg.weights, SCHEMES, resamples=resamples, level=LEVEL, seed=seed)
+    return {scheme: _intervals_note_data(found) for scheme, found in by_scheme.items()}
+
+
 def compute_results(consultation_id: int, progress: Callable[[int, str | None], None] | None = None, *,
                     job_id: str | None = None, resamples: int = RESAMPLES, bootstrap: bool = True) -> dict[str, Any]:
     """Tally every scheme overall and per locality, bootstrap rank intervals, and store a ResultsSnapshot.
@@ -205,18 +221,11 @@ def compute_results(consultation_id: int, progress: Callable[[int, str | None], 
             "overall": agg.tally(scheme).as_dict(),
             "localities": {code: agg.tally(scheme, code).as_dict() for code in agg.localities},
         }
-    intervals: dict[str, dict[str, list[int]]] = {}
     # Stored with the snapshot, so that anyone holding the ballots can draw the same resamples again.
     seed = consultation.id
+    intervals: dict[str, dict[str, list[int]]] = {}
     if bootstrap:
-        report(20, "Loading ballots for the bootstrap")
-        matrices = point_matrices(consultation, agg.priorities)
-        report(30, "Bootstrap: re-counting resampled ballots")
-        # One set of resamples serves all three schemes: drawing them is most of the work.
-        by_scheme = rank_intervals_by_scheme(
-            agg.priorities, {g: matrices.get(g, np.zeros((0, len(agg.priorities)))) for g in agg.groups},
-            agg.weights, SCHEMES, resamples=resamples, level=LEVEL, seed=seed)
-        intervals = {scheme: _intervals_note_data(found) for scheme, found in by_scheme.items()}
+        intervals = bootstrap_intervals(consultation, agg, resamples=resamples, seed=seed, report=report)
     report(95, "Saving the results")
     total = sum(overall_counts.values())
     data = {
