@@ -311,7 +311,8 @@ def priority_results(vote: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {"computed_at": vote["computed_at"], "method": vote["method"], "weighting": main,
             "ballots": vote["ballots"], "ballots_by_group": vote.get("ballots_by_group", {}),
             "weights": vote.get("weights", {}), "titles": vote["titles"], "schemes": schemes, "rows": rows,
-            "localities": localities, "resamples": vote.get("resamples", 0), "level": vote.get("level")}
+            "localities": localities, "resamples": vote.get("resamples", 0), "level": vote.get("level"),
+            "open_data": vote.get("open_data")}
 
 
 # --- the whole report -----------------------------------------------------------------------------------------

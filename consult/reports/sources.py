@@ -193,8 +193,10 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
     first, by the same service the tally job runs, so the report never shows older figures than its own.
     After publication the published snapshot is used as it is.
     """
+    from consult.core.privacy import min_public_count
     from consult.voting.models import Ballot, ResultsSnapshot
-    from consult.voting.results import compute_results
+    from consult.voting.open_data import fingerprint
+    from consult.voting.results import compute_results, open_data
 
     vote = consultation.vote
     if vote is None:
@@ -219,6 +221,8 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
         return None
     data = snapshot.data
     weighting = data.get("weighting") or vote.weighting
+    # The file publication will serve: it depends on the snapshot alone, so its fingerprint is known already.
+    document = open_data(consultation, min_public_count())
 
     def rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"code": p["code"], "rank": p["rank"], "score": p["score"], "share": p["share"]}
@@ -240,6 +244,8 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
                       for scheme, values in data.get("intervals", {}).items()},
         "resamples": data.get("resamples", 0),
         "level": data.get("level"),
+        "open_data": {"path": f"/c/{consultation.slug}/results/open-data.json", "sha256": fingerprint(document)}
+        if document else None,
     }
 
 

@@ -9,7 +9,9 @@ and its combined weighted contribution to each score, so every published score c
 locality with too few ballots in all is published without its table or result; it still counts overall.
 
 The JSON is canonical (sorted keys, fixed separators, UTF-8), so its SHA-256 is the fingerprint of the exact
-bytes served. Checking a file is consult.voting.open_data_check.
+bytes served. It holds nothing that publication changes (no publication time), so the report, built when the
+consultation closes, prints the fingerprint of the very file published later. Checking a file is
+consult.voting.open_data_check.
 """
 
 from __future__ import annotations
@@ -74,8 +76,8 @@ def _result(tallied: Mapping[str, Any], pool: set[str]) -> dict[str, Any]:
 
 
 def build_document(data: Mapping[str, Any], *, slug: str, title: str, priority_titles: Mapping[str, str],
-                   group_names: Mapping[str, str], locality_names: Mapping[str, str], published_at: str | None,
-                   computed_at: str, minimum: int) -> dict[str, Any]:
+                   group_names: Mapping[str, str], locality_names: Mapping[str, str], computed_at: str,
+                   minimum: int) -> dict[str, Any]:
     """The open-data document of a results snapshot's `data` (version 2 or later), with names in one language."""
     priorities, groups, weights = data["priorities"], data["groups"], data["weights"]
     aggregate = data["aggregate"]
@@ -108,7 +110,7 @@ def build_document(data: Mapping[str, Any], *, slug: str, title: str, priority_t
     return {
         "schema": SCHEMA, "schema_version": SCHEMA_VERSION,
         "consultation": {"slug": slug, "title": title},
-        "published_at": published_at, "computed_at": computed_at,
+        "computed_at": computed_at,
         "method": data["method"], "weighting": scheme, "min_public_count": minimum,
         "priorities": [{"code": p, "title": priority_titles.get(p, p)} for p in priorities],
         "groups": [{"code": g, "name": group_names.get(g, g)} for g in groups],

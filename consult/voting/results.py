@@ -32,7 +32,7 @@ from consult.voting.tally import SCHEMES, TallyResult, tally
 RESAMPLES = 1000
 LEVEL = 0.9
 #: The snapshot layout, so that pages can tell an old snapshot from a new one. Version 2 adds the aggregate
-#: table the tally used ("aggregate") and the bootstrap's seed ("seed").
+#: table the tally used ("aggregate"), the bootstrap's seed ("seed") and the names the open data shows ("names").
 SNAPSHOT_VERSION = 2
 
 
@@ -245,6 +245,7 @@ def compute_results(consultation_id: int, progress: Callable[[int, str | None], 
         "level": LEVEL,
         "seed": seed,
         "aggregate": agg.as_data(),
+        "names": content_names(consultation, agg.priorities, agg.groups, agg.localities),
     }
     snapshot = ResultsSnapshot(consultation_id=consultation.id, computed_at=utcnow(), ballots=total, data=data,
                                job_id=job_id)
@@ -294,23 +295,33 @@ def share_bars(priorities: list[dict[str, Any]], groups: list[str], *, width: fl
     return {"width": width, "height": height, "bar_height": bar_height, "bars": bars}
 
 
-def open_data(consultation: Consultation, minimum: int) -> dict[str, Any] | None:
-    """The open-data document (consult.voting.open_data) of the latest snapshot, names in the consultation's own
-    language; None without a snapshot or with one from before the aggregate table was kept."""
-    snapshot = latest_snapshot(consultation)
-    if snapshot is None or snapshot.data.get("version", 1) < 2 or "aggregate" not in snapshot.data:
-        return None
-    data, locale = snapshot.data, consultation.default_locale
+def content_names(consultation: Consultation, priorities: list[str], groups: list[str],
+                  localities: list[str]) -> dict[str, Any]:
+    """The title and the priorities', groups' and localities' names in the consultation's own language, kept with
+    a snapshot so that its open data (and the fingerprint a report prints) never changes when a name is edited."""
+    locale = consultation.default_locale
 
     def name(content) -> str:
         return tr(content, locale=locale, fallback=locale)
 
-    groups = {sg.code: name(sg.name) for sg in db.session.scalars(select(StakeholderGroup).where(
-        StakeholderGroup.code.in_(data["groups"])))}
+    titles = {p.code: name(p.title) for p in consultation.vote.priorities}
+    group_names = {sg.code: name(sg.name) for sg in db.session.scalars(select(StakeholderGroup).where(
+        StakeholderGroup.code.in_(groups)))}
     places = {loc.code: name(loc.name) for loc in db.session.scalars(select(Locality).where(
-        Locality.code.in_(data["localities"])))}
-    published = consultation.published_at.isoformat() if consultation.published_at else None
-    return build_document(data, slug=consultation.slug, title=name(consultation.title),
-                          priority_titles={p.code: name(p.title) for p in consultation.vote.priorities},
-                          group_names=groups, locality_names=places, published_at=published,
+        Locality.code.in_(localities)))}
+    return {"title": name(consultation.title), "priorities": {c: titles.get(c, c) for c in priorities},
+            "groups": {c: group_names.get(c, c) for c in groups}, "localities": {c: places.get(c, c) for c in localities}}
+
+
+def open_data(consultation: Consultation, minimum: int) -> dict[str, Any] | None:
+    """The open-data document (consult.voting.open_data) of the latest snapshot; None without a snapshot or with
+    one from before the aggregate table was kept. It depends on the snapshot alone (and the small-numbers
+    setting), so a report built before publication names the fingerprint of the file published later."""
+    snapshot = latest_snapshot(consultation)
+    if snapshot is None or snapshot.data.get("version", 1) < 2 or "aggregate" not in snapshot.data:
+        return None
+    data = snapshot.data
+    names = data.get("names") or content_names(consultation, data["priorities"], data["groups"], data["localities"])
+    return build_document(data, slug=consultation.slug, title=names["title"], priority_titles=names["priorities"],
+                          group_names=names["groups"], locality_names=names["localities"],
                           computed_at=snapshot.computed_at.isoformat(), minimum=minimum)

@@ -359,3 +359,15 @@ def test_the_stored_seed_reproduces_the_intervals(published):
     assert intervals(data["seed"]) == data["intervals"]
     # The seed, not chance, makes them equal: other seeds draw other resamples, and other intervals.
     assert any(intervals(data["seed"] + k) != data["intervals"] for k in range(1, 6))
+
+
+def test_the_report_built_before_publication_names_the_published_files_fingerprint(app, client, published,
+                                                                                   tmp_path):
+    out = tmp_path / "report.html"
+    result = app.test_cli_runner().invoke(args=["report", published.slug, "--format", "html", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    publish(published)
+    served = client.get(f"/c/{published.slug}/results/open-data.json").data
+    report = html.unescape(out.read_text(encoding="utf-8"))
+    assert f"/c/{published.slug}/results/open-data.json" in report
+    assert f"the SHA-256 fingerprint of that JSON file is {hashlib.sha256(served).hexdigest()}" in report
