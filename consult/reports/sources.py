@@ -193,10 +193,8 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
     first, by the same service the tally job runs, so the report never shows older figures than its own.
     After publication the published snapshot is used as it is.
     """
-    from consult.core.privacy import min_public_count
     from consult.voting.models import Ballot, ResultsSnapshot
-    from consult.voting.open_data import fingerprint
-    from consult.voting.results import compute_results, open_data
+    from consult.voting.results import compute_results
 
     vote = consultation.vote
     if vote is None:
@@ -221,8 +219,6 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
         return None
     data = snapshot.data
     weighting = data.get("weighting") or vote.weighting
-    # The file publication will serve: it depends on the snapshot alone, so its fingerprint is known already.
-    document = open_data(consultation, min_public_count())
 
     def rows(result: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"code": p["code"], "rank": p["rank"], "score": p["score"], "share": p["share"]}
@@ -244,9 +240,21 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
                       for scheme, values in data.get("intervals", {}).items()},
         "resamples": data.get("resamples", 0),
         "level": data.get("level"),
-        "open_data": {"path": f"/c/{consultation.slug}/results/open-data.json", "sha256": fingerprint(document)}
-        if document else None,
+        "open_data": _open_data_reference(consultation),
     }
+
+
+def _open_data_reference(consultation: Consultation) -> dict[str, str] | None:
+    """Where the vote's open data is served once published, and its SHA-256: the file depends on the results
+    snapshot alone, so a report built before publication already knows the fingerprint of the file served later."""
+    from consult.core.privacy import min_public_count
+    from consult.voting.open_data import fingerprint
+    from consult.voting.results import open_data
+
+    document = open_data(consultation, min_public_count())
+    if document is None:
+        return None
+    return {"path": f"/c/{consultation.slug}/results/open-data.json", "sha256": fingerprint(document)}
 
 
 # --- this package's own data ------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ Small cells stay private (consult.core.privacy): in each table, a group with few
 ballots is pooled with the other small groups (and, if they are still too few together, with the next smallest
 groups, so that no count can be had by subtraction from the table's total). The pool publishes only its ballots
 and its combined weighted contribution to each score, so every published score can still be recomputed. A
-locality with too few ballots in all is published without its table or result; it still counts overall.
+locality with too few ballots in all is published without its table or result (with the next smallest, if the
+hidden ones are too few together); it still counts overall. See _pools for the rule across tables.
 
 The JSON is canonical (sorted keys, fixed separators, UTF-8), so its SHA-256 is the fingerprint of the exact
 bytes served. It holds nothing that publication changes (no publication time), so the report, built when the
@@ -21,7 +22,7 @@ import hashlib
 import io
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from consult.core.privacy import too_few
@@ -35,10 +36,11 @@ CSV_COLUMNS = ["table", "locality", "group", "priority", "ballots", "points", "w
                *(f"contribution_{s}" for s in SCHEMES), "suppressed"]
 
 
-def pooled_groups(counts: Mapping[str, int], minimum: int) -> set[str]:
-    """The groups a table must not show one by one: each with fewer than `minimum` ballots (but some), and, if
-    those are fewer than `minimum` together, the next smallest groups until the pool holds `minimum` or more."""
-    pool = {g for g, n in counts.items() if too_few(n, minimum)}
+def pooled_groups(counts: Mapping[str, int], minimum: int, also: Iterable[str] = ()) -> set[str]:
+    """The members of `counts` (groups, or localities) a table must not show one by one: each with fewer than
+    `minimum` ballots (but some) and those in `also`; and, if those are fewer than `minimum` together, the next
+    smallest until the pool holds `minimum` or more (so that no one's figure is the table's total minus the rest)."""
+    pool = {g for g, n in counts.items() if too_few(n, minimum)} | {g for g in also if counts.get(g, 0) > 0}
     pooled = sum(counts[g] for g in pool)
     rest = sorted((g for g, n in counts.items() if g not in pool and n > 0), key=lambda g: (counts[g], g))
     while pool and too_few(pooled, minimum) and rest:
@@ -48,10 +50,9 @@ def pooled_groups(counts: Mapping[str, int], minimum: int) -> set[str]:
     return pool
 
 
-def _table(sums: Mapping[str, Mapping[str, int]], counts: Mapping[str, int], groups: Sequence[str],
-           priorities: Sequence[str], weights: Mapping[str, float], minimum: int) -> tuple[dict[str, Any], set[str]]:
-    """One aggregate table as published, and the groups pooled in it."""
-    pool = pooled_groups(counts, minimum)
+def _table(sums: Mapping[str, Mapping[str, int]], counts: Mapping[str, int], pool: set[str],
+           groups: Sequence[str], priorities: Sequence[str], weights: Mapping[str, float]) -> dict[str, Any]:
+    """One aggregate table as published, the groups in `pool` only as their combined contribution."""
     rows: dict[str, Any] = {}
     for g in groups:
         if g in pool:
@@ -65,7 +66,44 @@ def _table(sums: Mapping[str, Mapping[str, int]], counts: Mapping[str, int], gro
         pooled = {"ballots": sum(counts[g] for g in members), "contribution": {
             s: {p: math.fsum(group_factor(s, float(weights[g]), counts[g]) * float(sums.get(g, {}).get(p, 0))
                              for g in members) for p in priorities} for s in SCHEMES}}
-    return {"ballots": sum(counts.values()), "groups": rows, "pooled": pooled}, pool
+    return {"ballots": sum(counts.values()), "groups": rows, "pooled": pooled}
+
+
+def _raw_tables(data: Mapping[str, Any]) -> dict[str | None, tuple[dict[str, dict[str, int]], dict[str, int]]]:
+    """(sums, counts) of each locality, and of all of them together under the key None."""
+    groups, aggregate = data["groups"], data["aggregate"]
+    out: dict[str | None, tuple[dict[str, dict[str, int]], dict[str, int]]] = {}
+    overall_sums: dict[str, dict[str, int]] = {}
+    overall_counts = dict.fromkeys(groups, 0)
+    for code in data["localities"]:
+        entry = aggregate.get(code, {})
+        sums = {g: dict(points) for g, points in entry.get("sums", {}).items()}
+        counts = {g: entry.get("counts", {}).get(g, 0) for g in groups}
+        out[code] = (sums, counts)
+        for g, points in sums.items():
+            for p, value in points.items():
+                overall_sums.setdefault(g, {})[p] = overall_sums.get(g, {}).get(p, 0) + value
+        for g, n in counts.items():
+            overall_counts[g] += n
+    out[None] = (overall_sums, overall_counts)
+    return out
+
+
+def _pools(raw: Mapping[str | None, tuple[Any, dict[str, int]]], minimum: int) -> tuple[set[str], dict]:
+    """The localities hidden whole, and each table's pooled groups (None: the overall table's).
+
+    Localities are pooled like groups, so the hidden ones are never fewer than `minimum` together. A group shown
+    overall must not have fewer than `minimum` ballots (but some) in the places where it is not shown, or the
+    overall figure minus the published ones would give those away: it is pooled overall too."""
+    localities = [code for code in raw if code is not None]
+    hidden = pooled_groups({code: sum(raw[code][1].values()) for code in localities}, minimum)
+    pools: dict[str | None, set[str]] = {code: pooled_groups(raw[code][1], minimum)
+                                         for code in localities if code not in hidden}
+    overall = raw[None][1]
+    unseen = {g: n - sum(raw[code][1][g] for code, pool in pools.items() if g not in pool)
+              for g, n in overall.items()}
+    pools[None] = pooled_groups(overall, minimum, also=[g for g, n in unseen.items() if too_few(n, minimum)])
+    return hidden, pools
 
 
 def _result(tallied: Mapping[str, Any], pool: set[str]) -> dict[str, Any]:
@@ -80,32 +118,20 @@ def build_document(data: Mapping[str, Any], *, slug: str, title: str, priority_t
                    minimum: int) -> dict[str, Any]:
     """The open-data document of a results snapshot's `data` (version 2 or later), with names in one language."""
     priorities, groups, weights = data["priorities"], data["groups"], data["weights"]
-    aggregate = data["aggregate"]
-
-    def table(codes: Sequence[str]) -> tuple[dict[str, Any], set[str]]:
-        sums: dict[str, dict[str, int]] = {}
-        counts = dict.fromkeys(groups, 0)
-        for code in codes:
-            entry = aggregate.get(code, {})
-            for g, points in entry.get("sums", {}).items():
-                for p, value in points.items():
-                    sums.setdefault(g, {})[p] = sums.get(g, {}).get(p, 0) + value
-            for g, n in entry.get("counts", {}).items():
-                counts[g] += n
-        return _table(sums, counts, groups, priorities, weights, minimum)
-
-    overall, pool = table(list(aggregate))
-    results = {s: {"overall": _result(data["schemes"][s]["overall"], pool), "localities": {}} for s in SCHEMES}
-    tables: dict[str, Any] = {"overall": overall, "localities": {}}
+    raw = _raw_tables(data)
+    hidden, pools = _pools(raw, minimum)
+    tables: dict[str, Any] = {"overall": _table(*raw[None], pools[None], groups, priorities, weights),
+                              "localities": {}}
+    results = {s: {"overall": _result(data["schemes"][s]["overall"], pools[None]), "localities": {}}
+               for s in SCHEMES}
     places = []
     for code in data["localities"]:
-        found, pool = table([code])
-        hidden = too_few(found["ballots"], minimum)
-        places.append({"code": code, "name": locality_names.get(code, code), "suppressed": hidden})
-        tables["localities"][code] = {"suppressed": True} if hidden else found
+        places.append({"code": code, "name": locality_names.get(code, code), "suppressed": code in hidden})
+        tables["localities"][code] = {"suppressed": True} if code in hidden else _table(
+            *raw[code], pools[code], groups, priorities, weights)
         for s in SCHEMES:
-            results[s]["localities"][code] = {"suppressed": True} if hidden else _result(
-                data["schemes"][s]["localities"][code], pool)
+            results[s]["localities"][code] = {"suppressed": True} if code in hidden else _result(
+                data["schemes"][s]["localities"][code], pools[code])
     scheme = data["weighting"]
     return {
         "schema": SCHEMA, "schema_version": SCHEMA_VERSION,

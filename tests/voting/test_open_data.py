@@ -13,19 +13,21 @@ import math
 import re
 
 import pytest
+from sqlalchemy import select
 
 from consult.core.models import utcnow
 from consult.extensions import db
+from consult.localities.models import Locality, StakeholderGroup
 from consult.voting.open_data_check import verify
-from consult.voting.results import aggregate, bootstrap_intervals, compute_results, latest_snapshot
+from consult.voting.results import aggregate, bootstrap_intervals, compute_results, latest_snapshot, open_data
 from factories import login, make_ballot, make_consultation, make_locality, make_stakeholder_group, make_user
 
 ORDERS = list(itertools.permutations("ABCD"))
 #: (group, locality, ballots). PET: youth (3) is too few alone, so practitioners (5, next smallest) join its pool;
-#: HAR: volunteers (2) pooled with carers (5); SEA has 3 ballots in all, so it has no table of its own; overall
-#: youth and volunteers pool to exactly 5.
+#: HAR: volunteers (2) pooled with carers (5); SEA (3) and EAS (2) have no table of their own, and are 5 together,
+#: so no other locality is hidden with them; overall youth (3) and volunteers (4) are pooled.
 BALLOTS = [("carer", "PET", 6), ("prac", "PET", 5), ("youth", "PET", 3), ("carer", "HAR", 5), ("prac", "HAR", 6),
-           ("vol", "HAR", 2), ("carer", "SEA", 1), ("prac", "SEA", 2)]
+           ("vol", "HAR", 2), ("carer", "SEA", 1), ("prac", "SEA", 2), ("vol", "EAS", 2)]
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def published():
               for i, (code, name, weight) in enumerate([("carer", "Carers", 2.0), ("prac", "Practitioners", 1.0),
                                                         ("youth", "Young people", 3.0), ("vol", "Volunteers", 0.5)])}
     places = {code: make_locality(code=code, name={"en": name})
-              for code, name in [("PET", "Peterlee"), ("HAR", "Hartlepool"), ("SEA", "Seaham")]}
+              for code, name in [("PET", "Peterlee"), ("HAR", "Hartlepool"), ("SEA", "Seaham"), ("EAS", "Easington")]}
     consultation = make_consultation(localities=list(places.values()), groups=list(groups.values()),
                                      status="closed", vote={"method": "ranking", "priorities": list("ABCD"),
                                                             "weighting": "group_shares"})
@@ -155,15 +157,15 @@ def test_every_figure_on_the_public_page_is_recomputed_from_the_downloaded_file(
     assert "Check these figures" in page and "flask --app consult results verify FILE.json" in page
     assert f"/c/{slug}/results/open-data.json" in page and f"/c/{slug}/results/open-data.csv" in page
     check_page_against_file(page, doc, None)
-    assert doc["tables"]["overall"]["pooled"]["ballots"] == 5  # youth 3 + volunteers 2
+    assert doc["tables"]["overall"]["pooled"]["ballots"] == 7  # youth 3 + volunteers 4
     for code in ("PET", "HAR"):
         assert doc["tables"]["localities"][code]["pooled"] is not None
         check_page_against_file(text(client.get(f"/c/{slug}/results?locality={code}")), doc, code)
     assert doc["tables"]["localities"]["PET"]["groups"]["prac"] == {"suppressed": True}  # joined youth's pool
     sea = text(client.get(f"/c/{slug}/results?locality=SEA"))
     assert "Fewer than 5 people voted in Seaham" in sea and 'id="ranking"' not in sea and 'id="turnout"' not in sea
-    assert doc["tables"]["localities"]["SEA"] == {"suppressed": True}
-    assert doc["result"]["localities"]["SEA"] == {"suppressed": True}
+    for code in ("SEA", "EAS"):
+        assert doc["tables"]["localities"][code] == doc["result"]["localities"][code] == {"suppressed": True}
     # Pooling changes no published score: they are the snapshot's, from every ballot (SEA's too).
     snapshot = latest_snapshot(published).data["schemes"]["group_shares"]
     assert doc["tables"]["overall"]["ballots"] == sum(n for _, _, n in BALLOTS)
@@ -196,8 +198,8 @@ def test_the_csv_holds_the_same_tables(client, published):
             published_row = tab["groups"][row["group"]]
             assert int(row["ballots"]) == published_row["ballots"]
             assert int(row["points"]) == published_row["points"][row["priority"]]
-    # One row per (table, locality, group, priority) in 3 tables, 4 rows for each table's pool, one for SEA.
-    assert len(rows) == 3 * 4 * 4 + 3 * 4 + 1
+    # One row per (table, locality, group, priority) in 3 tables, 4 rows for each table's pool, one for SEA, EAS.
+    assert len(rows) == 3 * 4 * 4 + 3 * 4 + 2
 
 
 def test_no_figure_about_fewer_than_five_people_is_public(client, published):
@@ -217,7 +219,8 @@ def test_no_figure_about_fewer_than_five_people_is_public(client, published):
     assert not [r for r in rows if r["ballots"] and 0 < int(r["ballots"]) < 5]
     # The groups each page must not show one by one (a group with no ballots there is shown, with 0).
     hidden = {"": ["Young people", "Volunteers"], "?locality=PET": ["Young people", "Practitioners"],
-              "?locality=HAR": ["Volunteers", "Carers"], "?locality=SEA": ["Carers", "Practitioners"]}
+              "?locality=HAR": ["Volunteers", "Carers"], "?locality=SEA": ["Carers", "Practitioners"],
+              "?locality=EAS": ["Volunteers"]}
     for query, names in hidden.items():
         page = text(client.get(f"/c/{slug}/results{query}"))
         if 'id="turnout"' in page:
@@ -229,6 +232,38 @@ def test_no_figure_about_fewer_than_five_people_is_public(client, published):
     login(client, make_user(role="commissioner"))
     _, rows = table(text(client.get(f"/consultations/{published.id}/results?locality=PET")), "turnout")
     assert ["Young people", "3", "3.0"] in rows
+
+
+def vote_with(ballots):
+    """A published vote with (group, locality, ballots) and its open data, pooling under 5."""
+    def found(model, make, code):
+        return db.session.scalar(select(model).where(model.code == code)) or make(code=code)
+
+    groups = {code: found(StakeholderGroup, make_stakeholder_group, code) for code in {g for g, _, _ in ballots}}
+    places = {code: found(Locality, make_locality, code) for code in {loc for _, loc, _ in ballots}}
+    consultation = make_consultation(localities=list(places.values()), groups=list(groups.values()),
+                                     status="closed", vote={"priorities": ["A", "B"]})
+    for g, loc, count in ballots:
+        for i in range(count):
+            make_ballot(consultation, {"A": 1} if i % 2 else {"B": 1}, group=groups[g], locality=places[loc])
+    compute_results(consultation.id, bootstrap=False)
+    return open_data(consultation, 5)
+
+
+def test_nobody_is_given_away_by_subtracting_one_table_from_another():
+    # C and D are hidden (1 and 4 ballots); carers' and practitioners' overall counts minus A's and B's would be
+    # C's one carer and D's four practitioners, so neither group is shown one by one overall.
+    doc = vote_with([("carer", "A", 6), ("prac", "A", 6), ("carer", "B", 6), ("prac", "B", 6), ("carer", "C", 1),
+                     ("prac", "D", 4)])
+    assert [code for code, t in doc["tables"]["localities"].items() if t.get("suppressed")] == ["C", "D"]
+    assert doc["tables"]["overall"]["groups"] == {"carer": {"suppressed": True}, "prac": {"suppressed": True}}
+    assert doc["tables"]["localities"]["A"]["groups"]["carer"] == {"ballots": 6, "points": {"A": 3, "B": 3}}
+    assert verify(doc) == []
+    # One small locality beside one big one: the big one is hidden too, or it would be the total minus it.
+    doc = vote_with([("carer", "A", 9), ("prac", "A", 6), ("carer", "B", 2)])
+    assert doc["tables"]["localities"] == {"A": {"suppressed": True}, "B": {"suppressed": True}}
+    assert doc["tables"]["overall"]["groups"]["prac"] == {"ballots": 6, "points": {"A": 3, "B": 3}}
+    assert doc["tables"]["overall"]["ballots"] == 17 and verify(doc) == []
 
 
 def test_nothing_before_publication_and_nothing_for_drafts_or_unknown_slugs(client, published):
@@ -265,7 +300,7 @@ def run(app, tmp_path, content, name="open-data.json"):
 def test_a_published_file_matches(app, tmp_path, document):
     result = run(app, tmp_path, document)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("matches: ") and "30 ballots" in result.output and "2 of 3 localities" in result.output
+    assert result.output.startswith("matches: ") and "32 ballots" in result.output and "2 of 4 localities" in result.output
 
 
 def top(document):
@@ -297,7 +332,7 @@ def test_a_tampered_rank_score_or_table_is_named(app, tmp_path, document):
     tampered = copy.deepcopy(document)
     tampered["tables"]["overall"]["pooled"]["ballots"] = 4
     result = run(app, tmp_path, tampered)
-    assert result.exit_code == 1 and "ballots overall: file says 30, recomputed 29" in result.output
+    assert result.exit_code == 1 and "ballots overall: file says 32, recomputed 29" in result.output
 
     tampered = copy.deepcopy(document)
     tampered["weights"]["carer"] = 2.5
@@ -346,7 +381,7 @@ def test_results_slug_still_prints_results(app, published):
     for args in (["results", published.slug, "--format", "json"], ["results", "show", published.slug]):
         result = app.test_cli_runner().invoke(args=args)
         assert result.exit_code == 0, result.output
-        assert json.loads(result.output)["ballots"] == 30
+        assert json.loads(result.output)["ballots"] == 32
 
 
 def test_the_stored_seed_reproduces_the_intervals(published):
