@@ -272,7 +272,7 @@ def results_verify(file: str):
             document = json.load(handle)
     except OSError as exc:
         raise BadFile(f"{file}: {exc.strerror}") from None
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BadFile(f"{file}: not JSON ({exc})") from None
     try:
         mismatches = verify(document)

@@ -157,13 +157,15 @@ def test_every_figure_on_the_public_page_is_recomputed_from_the_downloaded_file(
     assert "Check these figures" in page and "flask --app consult results verify FILE.json" in page
     assert f"/c/{slug}/results/open-data.json" in page and f"/c/{slug}/results/open-data.csv" in page
     check_page_against_file(page, doc, None)
+    assert "To protect privacy, no figure is shown for a stakeholder group with fewer than 5 ballots here" in page
     assert doc["tables"]["overall"]["pooled"]["ballots"] == 7  # youth 3 + volunteers 4
     for code in ("PET", "HAR"):
         assert doc["tables"]["localities"][code]["pooled"] is not None
         check_page_against_file(text(client.get(f"/c/{slug}/results?locality={code}")), doc, code)
     assert doc["tables"]["localities"]["PET"]["groups"]["prac"] == {"suppressed": True}  # joined youth's pool
     sea = text(client.get(f"/c/{slug}/results?locality=SEA"))
-    assert "Fewer than 5 people voted in Seaham" in sea and 'id="ranking"' not in sea and 'id="turnout"' not in sea
+    assert "The results for Seaham are not shown on their own" in sea and "fewer than 5 people voted" in sea
+    assert 'id="ranking"' not in sea and 'id="turnout"' not in sea
     for code in ("SEA", "EAS"):
         assert doc["tables"]["localities"][code] == doc["result"]["localities"][code] == {"suppressed": True}
     # Pooling changes no published score: they are the snapshot's, from every ballot (SEA's too).
@@ -349,6 +351,7 @@ def test_a_changed_comparison_scheme_is_named(app, tmp_path, document):
 @pytest.mark.parametrize("content, words", [
     (b"\x00\xff not json", "not JSON"),
     (b"{\"schema\": ", "not JSON"),
+    (b"[" * 100_000, "not JSON"),
     ([], "not a consult-open-data file"),
     ({"schema": "consult-open-data", "schema_version": 99}, "schema_version 99 is not 1"),
 ])
@@ -378,10 +381,13 @@ def test_a_missing_file(app, tmp_path):
 
 
 def test_results_slug_still_prints_results(app, published):
-    for args in (["results", published.slug, "--format", "json"], ["results", "show", published.slug]):
+    result = app.test_cli_runner().invoke(args=["results", "--help"])
+    assert result.exit_code == 0 and "verify" in result.output and "show" in result.output
+    for args in (["results", published.slug, "--format", "json"], ["results", "show", published.slug],
+                 ["results", "--locality", "PET", published.slug]):
         result = app.test_cli_runner().invoke(args=args)
         assert result.exit_code == 0, result.output
-        assert json.loads(result.output)["ballots"] == 32
+        assert json.loads(result.output)["ballots"] == (14 if "PET" in args else 32)
 
 
 def test_the_stored_seed_reproduces_the_intervals(published):
