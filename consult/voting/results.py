@@ -310,7 +310,8 @@ def content_names(consultation: Consultation, priorities: list[str], groups: lis
     places = {loc.code: name(loc.name) for loc in db.session.scalars(select(Locality).where(
         Locality.code.in_(localities)))}
     return {"title": name(consultation.title), "priorities": {c: titles.get(c, c) for c in priorities},
-            "groups": {c: group_names.get(c, c) for c in groups}, "localities": {c: places.get(c, c) for c in localities}}
+            "groups": {c: group_names.get(c, c) for c in groups},
+            "localities": {c: places.get(c, c) for c in localities}}
 
 
 def open_data(consultation: Consultation, minimum: int) -> dict[str, Any] | None:

@@ -232,8 +232,10 @@ def test_no_figure_about_fewer_than_five_people_is_public(client, published):
             assert f"{name}</th>" not in page and f"{name}</li>" not in page and f"{name}:" not in page, (query, name)
     # Staff still see every figure, before and after publication.
     login(client, make_user(role="commissioner"))
-    _, rows = table(text(client.get(f"/consultations/{published.id}/results?locality=PET")), "turnout")
+    page = text(client.get(f"/consultations/{published.id}/results?locality=PET"))
+    _, rows = table(page, "turnout")
     assert ["Young people", "3", "3.0"] in rows
+    assert "You can see every figure here. The public see this page without the figures about fewer than 5" in page
 
 
 def vote_with(ballots):
@@ -302,7 +304,8 @@ def run(app, tmp_path, content, name="open-data.json"):
 def test_a_published_file_matches(app, tmp_path, document):
     result = run(app, tmp_path, document)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("matches: ") and "32 ballots" in result.output and "2 of 4 localities" in result.output
+    assert result.output.startswith("matches: ")
+    assert "32 ballots" in result.output and "2 of 4 localities" in result.output
 
 
 def top(document):

@@ -87,7 +87,8 @@ def results_page(consultation: Consultation):
         else:
             status = 400
     document = open_data(consultation, min_public_count()) if consultation.status.is_published else None
-    figures = _figures(data, locality, document, public=not can_view_unpublished_results(current_user, consultation))
+    public = not can_view_unpublished_results(current_user, consultation)
+    figures = _figures(data, locality, document, public=public)
     intervals = data["intervals"].get(data["weighting"], {}) if locality is None else {}
     names[POOLED] = _("Smaller groups together")
     context.update(
@@ -97,6 +98,7 @@ def results_page(consultation: Consultation):
         colours={POOLED: POOLED_COLOUR, **{g: PALETTE[i % len(PALETTE)] for i, g in enumerate(data["groups"])}},
         all_intervals=data["intervals"] if locality is None else {},
         sha256=fingerprint(document) if document else None,
+        every_figure=not public and consultation.status.is_published,  # staff, on a page the public also sees
     )
     if figures:
         context.update(main=figures["main"], groups=figures["groups"], by_scheme=figures["by_scheme"],
