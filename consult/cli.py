@@ -28,7 +28,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(consultation_cli)
     app.cli.add_command(ballots_cli)
-    app.cli.add_command(results_command)
+    app.cli.add_command(results_cli)
     app.cli.add_command(survey_cli)
     app.cli.add_command(report_command)
     app.cli.add_command(population_cli)
@@ -220,7 +220,20 @@ def ballots_import(slug: str, file: str):
     click.echo(f"{count} ballot(s) imported into {consultation.slug}.")
 
 
-@click.command("results")
+class ResultsGroup(AppGroup):
+    """`results SLUG …` (DESIGN section 8) is `results show SLUG …`; `results verify FILE` checks open data."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+results_cli = ResultsGroup("results", help="Priority-vote results: `results SLUG …` prints them (same as `results "
+                                            "show SLUG …`); `results verify FILE.json` checks an open-data file.")
+
+
+@results_cli.command("show")
 @click.argument("slug")
 @click.option("--locality", default=None, help="A locality code of the consultation (default: all localities).")
 @click.option("--weighting", default=None, help="equal_people, group_weights or group_shares "
@@ -238,6 +251,37 @@ def results_command(slug: str, locality: str | None, weighting: str | None, outp
     except ResultsError as exc:
         fail(str(exc))
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+class BadFile(click.ClickException):
+    """A file that cannot be read or is not what the command expects: exit 2 (1 means "checked, differs")."""
+
+    exit_code = 2
+
+
+@results_cli.command("verify")
+@click.argument("file", type=click.Path(dir_okay=False))
+def results_verify(file: str):
+    """Recompute a published result from its open-data file alone; exit 0 if it matches, 1 if a figure differs."""
+    import json
+
+    from consult.voting.open_data_check import OpenDataError, summary, verify
+
+    try:
+        with open(file, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except OSError as exc:
+        raise BadFile(f"{file}: {exc.strerror}") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise BadFile(f"{file}: not JSON ({exc})") from None
+    try:
+        mismatches = verify(document)
+    except OpenDataError as exc:
+        raise BadFile(f"{file}: not a valid open-data file: {exc}") from None
+    if mismatches:
+        more = f" (and {len(mismatches) - 1} more)" if len(mismatches) > 1 else ""
+        raise click.ClickException(f"does not match: {mismatches[0]}{more}")
+    click.echo(f"matches: {summary(document)}")
 
 
 survey_cli = AppGroup("survey", help="Surveys (stable interface: see README).")

@@ -312,7 +312,7 @@ def priority_results(vote: Mapping[str, Any] | None) -> dict[str, Any] | None:
             "ballots": vote["ballots"], "ballots_by_group": vote.get("ballots_by_group", {}),
             "weights": vote.get("weights", {}), "titles": vote["titles"], "schemes": schemes, "rows": rows,
             "localities": localities, "resamples": vote.get("resamples", 0), "level": vote.get("level"),
-            "tipping": vote.get("tipping")}
+            "tipping": vote.get("tipping"), "open_data": vote.get("open_data")}
 
 
 # --- the whole report -----------------------------------------------------------------------------------------

@@ -238,7 +238,21 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
         "level": data.get("level"),
         # None for a snapshot older than the aggregate table (version 1).
         "tipping": from_snapshot(data),
+        "open_data": _open_data_reference(consultation),
     }
+
+
+def _open_data_reference(consultation: Consultation) -> dict[str, str] | None:
+    """Where the vote's open data is served once published, and its SHA-256: the file depends on the results
+    snapshot alone, so a report built before publication already knows the fingerprint of the file served later."""
+    from consult.core.privacy import min_public_count
+    from consult.voting.open_data import fingerprint
+    from consult.voting.results import open_data
+
+    document = open_data(consultation, min_public_count())
+    if document is None:
+        return None
+    return {"path": f"/c/{consultation.slug}/results/open-data.json", "sha256": fingerprint(document)}
 
 
 # --- this package's own data ------------------------------------------------------------------------------------

@@ -19,18 +19,20 @@ from sqlalchemy import func, select
 
 from consult.consultations.models import Consultation
 from consult.core.errors import RuleError
+from consult.core.i18n import tr
 from consult.core.models import utcnow
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
 from consult.voting.intervals import rank_intervals_by_scheme
 from consult.voting.models import Ballot, BallotChoice, ResultsSnapshot
+from consult.voting.open_data import build_document
 from consult.voting.tally import SCHEMES, TallyResult, tally
 
 #: Bootstrap settings for stored results (issue 3: at least 1,000 resamples, 90% intervals).
 RESAMPLES = 1000
 LEVEL = 0.9
 #: The snapshot layout, so that pages can tell an old snapshot from a new one. Version 2 adds the aggregate
-#: table the tally used ("aggregate") and the bootstrap's seed ("seed").
+#: table the tally used ("aggregate"), the bootstrap's seed ("seed") and the names the open data shows ("names").
 SNAPSHOT_VERSION = 2
 
 
@@ -179,6 +181,22 @@ def _intervals_note_data(intervals: dict[str, tuple[int, int]]) -> dict[str, lis
     return {code: [int(lo), int(hi)] for code, (lo, hi) in intervals.items()}
 
 
+def bootstrap_intervals(consultation: Consultation, agg: Aggregate, *, resamples: int, seed: int,
+                        report: Callable[[int, str], None] | None = None) -> dict[str, dict[str, list[int]]]:
+    """Each scheme's 90% rank intervals from `resamples` resamples of the stored ballots, drawn from `seed`:
+    the same seed gives the same intervals, so staff can reproduce a snapshot's."""
+    if report:
+        report(20, "Loading ballots for the bootstrap")
+    matrices = point_matrices(consultation, agg.priorities)
+    if report:
+        report(30, "Bootstrap: re-counting resampled ballots")
+    # One set of resamples serves all three schemes: drawing them is most of the work.
+    by_scheme = rank_intervals_by_scheme(
+        agg.priorities, {g: matrices.get(g, np.zeros((0, len(agg.priorities)))) for g in agg.groups},
+        agg.weights, SCHEMES, resamples=resamples, level=LEVEL, seed=seed)
+    return {scheme: _intervals_note_data(found) for scheme, found in by_scheme.items()}
+
+
 def compute_results(consultation_id: int, progress: Callable[[int, str | None], None] | None = None, *,
                     job_id: str | None = None, resamples: int = RESAMPLES, bootstrap: bool = True) -> dict[str, Any]:
     """Tally every scheme overall and per locality, bootstrap rank intervals, and store a ResultsSnapshot.
@@ -206,18 +224,11 @@ def compute_results(consultation_id: int, progress: Callable[[int, str | None], 
             "overall": agg.tally(scheme).as_dict(),
             "localities": {code: agg.tally(scheme, code).as_dict() for code in agg.localities},
         }
-    intervals: dict[str, dict[str, list[int]]] = {}
     # Stored with the snapshot, so that anyone holding the ballots can draw the same resamples again.
     seed = consultation.id
+    intervals: dict[str, dict[str, list[int]]] = {}
     if bootstrap:
-        report(20, "Loading ballots for the bootstrap")
-        matrices = point_matrices(consultation, agg.priorities)
-        report(30, "Bootstrap: re-counting resampled ballots")
-        # One set of resamples serves all three schemes: drawing them is most of the work.
-        by_scheme = rank_intervals_by_scheme(
-            agg.priorities, {g: matrices.get(g, np.zeros((0, len(agg.priorities)))) for g in agg.groups},
-            agg.weights, SCHEMES, resamples=resamples, level=LEVEL, seed=seed)
-        intervals = {scheme: _intervals_note_data(found) for scheme, found in by_scheme.items()}
+        intervals = bootstrap_intervals(consultation, agg, resamples=resamples, seed=seed, report=report)
     report(95, "Saving the results")
     total = sum(overall_counts.values())
     data = {
@@ -237,6 +248,7 @@ def compute_results(consultation_id: int, progress: Callable[[int, str | None], 
         "level": LEVEL,
         "seed": seed,
         "aggregate": agg.as_data(),
+        "names": content_names(consultation, agg.priorities, agg.groups, agg.localities),
     }
     snapshot = ResultsSnapshot(consultation_id=consultation.id, computed_at=utcnow(), ballots=total, data=data,
                                job_id=job_id)
@@ -284,3 +296,36 @@ def share_bars(priorities: list[dict[str, Any]], groups: list[str], *, width: fl
                      "segments": segments})
     height = len(priorities) * (bar_height + gap) + 10
     return {"width": width, "height": height, "bar_height": bar_height, "bars": bars}
+
+
+def content_names(consultation: Consultation, priorities: list[str], groups: list[str],
+                  localities: list[str]) -> dict[str, Any]:
+    """The title and the priorities', groups' and localities' names in the consultation's own language, kept with
+    a snapshot so that its open data (and the fingerprint a report prints) never changes when a name is edited."""
+    locale = consultation.default_locale
+
+    def name(content) -> str:
+        return tr(content, locale=locale, fallback=locale)
+
+    titles = {p.code: name(p.title) for p in consultation.vote.priorities}
+    group_names = {sg.code: name(sg.name) for sg in db.session.scalars(select(StakeholderGroup).where(
+        StakeholderGroup.code.in_(groups)))}
+    places = {loc.code: name(loc.name) for loc in db.session.scalars(select(Locality).where(
+        Locality.code.in_(localities)))}
+    return {"title": name(consultation.title), "priorities": {c: titles.get(c, c) for c in priorities},
+            "groups": {c: group_names.get(c, c) for c in groups},
+            "localities": {c: places.get(c, c) for c in localities}}
+
+
+def open_data(consultation: Consultation, minimum: int) -> dict[str, Any] | None:
+    """The open-data document (consult.voting.open_data) of the latest snapshot; None without a snapshot or with
+    one from before the aggregate table was kept. It depends on the snapshot alone (and the small-numbers
+    setting), so a report built before publication names the fingerprint of the file published later."""
+    snapshot = latest_snapshot(consultation)
+    if snapshot is None or snapshot.data.get("version", 1) < 2 or "aggregate" not in snapshot.data:
+        return None
+    data = snapshot.data
+    names = data.get("names") or content_names(consultation, data["priorities"], data["groups"], data["localities"])
+    return build_document(data, slug=consultation.slug, title=names["title"], priority_titles=names["priorities"],
+                          group_names=names["groups"], locality_names=names["localities"],
+                          computed_at=snapshot.computed_at.isoformat(), minimum=minimum)

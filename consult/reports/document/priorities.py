@@ -51,6 +51,12 @@ def priorities_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] |
         paragraphs.append(_("\"Likely places\" come from counting the votes again %(n)s times, each time picking "
                             "ballots at random from each stakeholder group's own ballots: a priority came within "
                             "that range of places in 90 out of 100 counts.", n=f"{p['resamples']:,}"))
+    if p.get("open_data"):
+        paragraphs.append(_("Anyone can check these figures once they are published: the open data they come from "
+                            "is at %(path)s (also as CSV), and the SHA-256 fingerprint of that JSON file is "
+                            "%(sha256)s. The command \"flask --app consult results verify FILE.json\" works every "
+                            "score, share and place out again from the file alone.", path=p["open_data"]["path"],
+                            sha256=p["open_data"]["sha256"]))
     columns = [(_("Priority"), False)]
     groups = [("", 1)]
     for s in p["schemes"]:

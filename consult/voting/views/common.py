@@ -9,23 +9,26 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from consult.consultations.models import Consultation
-from consult.consultations.permissions import can_view_results
+from consult.consultations.permissions import can_view_results, can_view_unpublished_results
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import tr
+from consult.core.privacy import min_public_count
 from consult.core.web import form_error
 from consult.extensions import db, login_manager
 from consult.jobs import queue
 from consult.localities.models import Locality, StakeholderGroup
 from consult.voting.forms import BallotForm, ResultsFilterForm
 from consult.voting.models import SCHEMES
+from consult.voting.open_data import POOLED, fingerprint, page_figures
 from consult.voting.permissions import can_recalculate_results
-from consult.voting.results import latest_snapshot, settled_places, share_bars
+from consult.voting.results import latest_snapshot, open_data, settled_places, share_bars
 from consult.voting.services.errors import VotingError
 from consult.voting.tipping import from_snapshot
 from consult.voting.tipping_text import intro, sentences
 
 #: Colours for stakeholder groups' bar segments (GOV.UK palette); segments are also separated by white gaps,
-#: follow the legend's order, and the table beside the chart gives every number.
+#: follow the legend's order, and the table beside the chart gives every number. The pooled small groups are grey.
+POOLED_COLOUR = "#b1b4b6"
 PALETTE = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#28a197", "#b58840", "#912b88", "#505a5f"]
 
 
@@ -85,26 +88,56 @@ def results_page(consultation: Consultation):
             locality = form.locality.data or None
         else:
             status = 400
+    document = open_data(consultation, min_public_count()) if consultation.status.is_published else None
+    public = not can_view_unpublished_results(current_user, consultation)
+    figures = _figures(data, locality, document, public=public)
+    intervals = data["intervals"].get(data["weighting"], {}) if locality is None else {}
+    names[POOLED] = _("Smaller groups together")
+    named = titles(consultation)
+    # Tipping points are for the whole consultation's result, the one the decisions rest on.
+    tipping = _public_tipping(from_snapshot(data), document if public else None) if locality is None else None
+    context.update(
+        tipping_intro=intro(tipping) if tipping else None,
+        tipping=sentences(tipping, lambda g: names.get(g, g), lambda p: named.get(p, p)),
+        data=data, scheme=data["weighting"], locality=locality, place=places.get(locality) if locality else None,
+        form=form, group_names=names, titles=named, schemes=SCHEMES, figures=figures,
+        intervals=intervals, settled=settled_places(intervals), minimum=min_public_count(),
+        colours={POOLED: POOLED_COLOUR, **{g: PALETTE[i % len(PALETTE)] for i, g in enumerate(data["groups"])}},
+        all_intervals=data["intervals"] if locality is None else {},
+        sha256=fingerprint(document) if document else None,
+        every_figure=not public and consultation.status.is_published,  # staff, on a page the public also sees
+    )
+    if figures:
+        context.update(main=figures["main"], groups=figures["groups"], by_scheme=figures["by_scheme"],
+                       chart=share_bars(figures["main"]["priorities"], figures["groups"]))
+    return render_template("voting/results.html", **context), status
+
+
+def _public_tipping(tipping: dict | None, document: dict | None) -> dict | None:
+    """The tipping points the reader may see: to the public, none for a group too small to show on its own."""
+    if tipping is None or document is None:
+        return tipping
+    hidden = {g for g, row in document["tables"]["overall"]["groups"].items() if row.get("suppressed")}
+    return dict(tipping, groups=[point for point in tipping["groups"] if point["group"] not in hidden])
+
+
+def _figures(data: dict, locality: str | None, document: dict | None, *, public: bool) -> dict | None:
+    """The figures the results page shows: all of the snapshot's to the staff; to the public only those of the
+    open data (none for a locality with too few ballots), or, for an old snapshot without its aggregate table,
+    only the whole consultation's scores."""
     scheme = data["weighting"]
+    if public and document is not None:
+        return page_figures(document, locality)
+    if public and locality is not None:
+        return None
 
     def block(s: str) -> dict:
         schemes = data["schemes"][s]
         return schemes["overall"] if locality is None else schemes["localities"][locality]
 
     main = block(scheme)
-    intervals = data["intervals"].get(scheme, {}) if locality is None else {}
-    named = titles(consultation)
-    # Tipping points are for the whole consultation's result, the one the decisions rest on.
-    tipping = from_snapshot(data) if locality is None else None
-    context.update(
-        data=data, main=main, scheme=scheme, locality=locality, place=places.get(locality) if locality else None,
-        form=form, group_names=names, titles=named, schemes=SCHEMES,
-        tipping_intro=intro(tipping) if tipping else None,
-        tipping=sentences(tipping, lambda g: names.get(g, g), lambda p: named.get(p, p)),
-        by_scheme={s: {p["code"]: p for p in block(s)["priorities"]} for s in SCHEMES},
-        intervals=intervals, settled=settled_places(intervals),
-        colours={g: PALETTE[i % len(PALETTE)] for i, g in enumerate(data["groups"])},
-        chart=share_bars(main["priorities"], data["groups"]),
-        all_intervals=data["intervals"] if locality is None else {},
-    )
-    return render_template("voting/results.html", **context), status
+    if public:
+        main = {"ballots": main["ballots"], "ballots_by_group": {},
+                "priorities": [dict(p, by_group={}) for p in main["priorities"]]}
+    return {"main": main, "groups": [] if public else data["groups"],
+            "by_scheme": {s: {p["code"]: p for p in block(s)["priorities"]} for s in SCHEMES}}

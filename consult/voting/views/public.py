@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, make_response, redirect, render_template, request, session, url_for
+from flask import Response, abort, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,12 +11,15 @@ from consult.consultations.models import Consultation
 from consult.consultations.permissions import can_view_consultation
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import current_locale, tr
+from consult.core.privacy import min_public_count
 from consult.core.web import form_error
 from consult.extensions import db
 from consult.invitations.web import followed_invitation
 from consult.localities.models import Locality, StakeholderGroup
 from consult.voting.forms import BallotForm, CodeEntryForm, ballot_form
+from consult.voting.open_data import document_bytes, document_csv
 from consult.voting.permissions import voting_memberships
+from consult.voting.results import open_data as open_data_document
 from consult.voting.services import codes as voting_codes
 from consult.voting.services.ballots import ballot_values, check_ballot, find_ballot, taking_part
 from consult.voting.services.casting import cast_ballot
@@ -229,3 +232,21 @@ def public_results(slug):
     if consultation is None:
         abort(404)
     return results_page(consultation)
+
+
+@bp.route("/c/<slug>/results/open-data.<fmt>")
+def open_data(slug, fmt):
+    """The published result's open data (README, "Open data"): for everyone once published, for nobody before."""
+    consultation = _public_consultation(slug)
+    if fmt not in ("json", "csv") or not consultation.status.is_published:
+        abort(404)
+    document = open_data_document(consultation, min_public_count())
+    if document is None:
+        abort(404)
+    if fmt == "json":
+        body, mimetype = document_bytes(document), "application/json"
+    else:
+        body, mimetype = document_csv(document).encode("utf-8"), "text/csv"
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{consultation.slug}-open-data.{fmt}"'
+    return response
