@@ -10,7 +10,7 @@ from consult.core.services import record_change
 from consult.extensions import db
 from consult.localities.models import Locality
 from consult.reports import sources
-from consult.reports.data import BAND_TYPES
+from consult.reports.codes import BAND_TYPES
 from consult.reports.models import PopulationBand
 from consult.reports.population_csv import read_population_csv
 

@@ -78,6 +78,8 @@ def reference_source(consultation: Consultation) -> dict[str, Any]:
         "localities": covered,
         "locality_names": {loc.code: dict(loc.name) for loc in everywhere},
         "locality_population": {loc.code: int(loc.population or 0) for loc in everywhere},
+        "target_population": {band_type: list(bands)
+                              for band_type, bands in (consultation.target_population or {}).items()},
     }
 
 

@@ -13,7 +13,7 @@ from consult.jobs import queue
 from consult.jobs import services as jobs
 from consult.jobs.models import JobStatus
 from consult.reports import populations, services, sources, tagging
-from consult.reports.data import BAND_TYPES
+from consult.reports.codes import BAND_TYPES
 from consult.reports.document import build_document
 from consult.reports.errors import PopulationFileError, ReportError
 from consult.reports.forms import AnswerFilterForm, BuildReportForm, MarginForm, PopulationImportForm, ThemeForm

@@ -8,14 +8,16 @@ from flask_babel import gettext as _
 
 from consult.core.i18n import locale_name, tr
 from consult.reports import sources
-from consult.reports.data import NOT_GIVEN
+from consult.reports.codes import NOT_GIVEN
+from consult.reports.document.cells import Guard
 
 
 class Labels:
-    """Names for codes, in the reader's language."""
+    """Names for codes, in the reader's language, and the small-numbers rule for the document's audience."""
 
-    def __init__(self, data: dict[str, Any], locale: str):
+    def __init__(self, data: dict[str, Any], locale: str, audience: str = "full"):
         self.data, self.locale = data, locale
+        self.guard = Guard(public=audience != "full")
         self.fallback = data["consultation"]["default_locale"]
         self.channels = {"web": _("Online"), "code": _("Online, with a voting code"), "paper": _("Paper form"),
                          "meeting": _("At a meeting"), "import": _("Imported")}
