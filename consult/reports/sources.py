@@ -58,6 +58,11 @@ def stakeholder_group_codes() -> list[str]:
                                                                           StakeholderGroup.code)))
 
 
+def stakeholder_group_names() -> dict[str, dict[str, str]]:
+    """Every stakeholder group's name per locale, by code."""
+    return {g.code: dict(g.name) for g in db.session.scalars(select(StakeholderGroup))}
+
+
 def reference_source(consultation: Consultation) -> dict[str, Any]:
     """The consultation itself, its stakeholder groups (in order) and localities, with names per locale."""
     groups = sorted((gw.stakeholder_group for gw in consultation.group_weights), key=lambda g: (g.position, g.code))

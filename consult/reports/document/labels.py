@@ -10,6 +10,7 @@ from consult.core.i18n import locale_name, tr
 from consult.reports import sources
 from consult.reports.codes import NOT_GIVEN
 from consult.reports.document.cells import Guard
+from consult.reports.populations import band_type_names
 
 
 class Labels:
@@ -23,9 +24,7 @@ class Labels:
                          "meeting": _("At a meeting"), "import": _("Imported")}
         self.dimensions = {"stakeholder_group": _("Stakeholder group"), "locality": _("Locality"),
                            "language": _("Language"), "channel": _("How they took part")}
-        self.band_types = {"age_band": _("Age"), "ethnic_group": _("Ethnic group"),
-                           "main_language": _("Main language"), "disability": _("Disability"),
-                           "stakeholder_group": _("Stakeholder group")}
+        self.band_types = band_type_names()
         self.schemes = {"equal_people": _("Every vote counts the same"),
                         "group_weights": _("Each vote counts its group's weight"),
                         "group_shares": _("Each group's votes together carry its weight")}
