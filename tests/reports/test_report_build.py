@@ -166,7 +166,8 @@ def test_demo_report_builds_in_the_background_and_every_format_shows_the_same_fi
     text = " ".join(" ".join(document_pdf[i].get_textpage().get_text_range().split())
                     for i in range(len(document_pdf)))
     for section, table, row in document_cells(document):
-        numbers = [c["text"] + ("*" if c["small"] else "") for c in row if c["figure"] and not c["header"] and c["text"]]
+        numbers = [c["text"] + ("*" if c["small"] else "")
+                   for c in row if c["figure"] and not c["header"] and c["text"]]
         if numbers and section["id"] in ("summary", "participation", "survey", "themes", "priorities"):
             # A row labelled in Urdu is extracted right to left.
             assert " ".join(numbers) in text or " ".join(reversed(numbers)) in text, (table["id"], numbers)
