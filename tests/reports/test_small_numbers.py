@@ -197,3 +197,24 @@ def test_too_few_to_say_is_what_the_report_prints(app):
     assert cells["representativeness.age_band.all.75_84.under"] == "Too few to say"
     summary = next(s for s in document["sections"] if s["id"] == "summary")
     assert summary["blocks"][1]["list"] is None
+
+
+def test_a_report_built_before_these_rules_still_hides_small_figures_in_public(app):
+    """Published snapshots are never rebuilt: their flags carry no head count, so it is read from the table."""
+    rep = {"margin": 5.0, "localities": {"rows": [{"locality": "SEA", "population": 5_000, "population_share": 50.0,
+                                                   "responses": 3, "responses_share": 7.5,
+                                                   "responses_difference": -42.5, "responses_under": True}],
+                                         "responses_elsewhere": 0},
+           "bands": [], "missing_population": [],
+           "under_represented": [{"kind": "locality", "locality": "SEA", "band_type": None, "band": "SEA",
+                                  "difference": -42.5}]}
+    data = {"consultation": {"title": {"en": "T"}, "default_locale": "en", "status": "published",
+                             "opens_at": "2027-01-01T00:00:00+00:00", "closes_at": "2027-02-01T00:00:00+00:00"},
+            "as_of": "2027-02-02T00:00:00+00:00", "groups": [], "group_names": {}, "localities": ["SEA"],
+            "locality_names": {"SEA": {"en": "Seaham"}}, "has_survey": True, "has_vote": False,
+            "participation": {"responses": 40, "ballots": 0, "by": {}}, "representativeness": rep}
+    with app.test_request_context(), force_locale("en"):
+        public = build_document(data, locale="en", audience="public", sections=("summary", "representativeness"))
+        full = build_document(data, locale="en", audience="full", sections=("summary", "representativeness"))
+    assert public["sections"][0]["blocks"][1]["list"] == ["Localities, by survey responses: Seaham"]
+    assert full["sections"][0]["blocks"][1]["list"] == ["Localities, by survey responses: Seaham (-42.5)"]

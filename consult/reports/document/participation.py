@@ -22,6 +22,18 @@ from consult.reports.document.labels import Labels
 PEOPLE_DIMENSIONS = ("stakeholder_group", "locality", "language")
 
 
+def _people_of(rep: dict[str, Any], item: dict[str, Any]) -> int:
+    """How many people a flag is about, from its table row (snapshots from before flags carried it)."""
+    if item["kind"] == "locality":
+        rows = [r.get(item.get("measure", "responses"), 0) for r in rep["localities"]["rows"]
+                if r["locality"] == item["locality"]]
+    else:
+        rows = [r["count"] for t in rep["bands"] if (t["band_type"], t["locality"]) == (item["band_type"],
+                                                                                        item["locality"])
+                for r in t["rows"] if r["band"] == item["band"]]
+    return rows[0] if rows else 0
+
+
 def _flagged_lines(rep: dict[str, Any], labels: Labels) -> list[str]:
     """The representativeness table's flags, one line per table: localities by survey responses and by ballots,
     then each band type for all localities and for each. A difference about too few people is left out."""
@@ -32,7 +44,7 @@ def _flagged_lines(rep: dict[str, Any], labels: Labels) -> list[str]:
             key, name = (measure, None, None), labels.locality(item["locality"])
         else:
             key, name = (measure, item["band_type"], item["locality"]), labels.band(item["band_type"], item["band"])
-        shown = not labels.guard.hides(item.get("people"))
+        shown = not labels.guard.hides(item["people"] if "people" in item else _people_of(rep, item))
         groups.setdefault(key, []).append(f"{name} ({item['difference']:+.1f})" if shown else name)
     lines = []
     for (measure, band_type, scope), names in groups.items():
