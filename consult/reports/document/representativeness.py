@@ -73,7 +73,7 @@ def _band_note(t: dict[str, Any], labels: Labels) -> str:
     if t.get("targeted") and t["other"]:
         note += " " + _("%(n)s gave an answer outside the target population and are not compared.",
                         n=figure(t["other"]))
-    return note
+    return note[:1].upper() + note[1:]  # "fewer than 5 people answered…" starts a sentence
 
 
 def _band_block(t: dict[str, Any], labels: Labels) -> dict[str, Any]:
