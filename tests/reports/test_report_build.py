@@ -101,6 +101,11 @@ def test_demo_report_builds_in_the_background_and_every_format_shows_the_same_fi
     part = data["participation"]
     assert part["responses"] == 36 and part["ballots"] > 0 and data["priorities"]["rows"]
     assert data["representativeness"]["bands"], "the demo ships population figures"
+    # The demo's older people's consultation is for people aged 65 and over: younger bands are never flagged.
+    assert data["representativeness"]["target"] == {"age_band": ["65_74", "75_84", "85_plus"]}
+    ages = [t for t in data["representativeness"]["bands"] if t["band_type"] == "age_band"]
+    assert ages and all(row["band"] in ("65_74", "75_84", "85_plus") for t in ages for row in t["rows"])
+    assert not any(f["band"] == "under_18" for f in data["representativeness"]["under_represented"])
 
     downloads = {}
     for fmt in ("html", "pdf", "xlsx", "csv"):
