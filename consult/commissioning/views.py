@@ -33,6 +33,7 @@ from consult.commissioning.you_said_we_did import (
     publication_problems,
     publish_you_said_we_did,
     published_feedback,
+    small_numbers,
     you_said_we_did_items,
 )
 from consult.consultations.models import Consultation
@@ -254,6 +255,7 @@ def publish(consultation_id):
             problems=publication_problems(consultation),
             feedback=published_feedback(consultation), content=content,
             scope=content.get("scopes", {}).get("all"), locality=None, easy=False,
+            small=small_numbers(content.get("scopes", {}).get("all"), None, public=False),
             items=you_said_we_did_items(content), ordinal=_ordinal), status
 
     if request.method != "POST":
@@ -289,8 +291,11 @@ def you_said_we_did(slug):
             loc["code"] for loc in content.get("localities", [])}:
         abort(404)
     easy = request.args.get("easy") == "1"
+    scope = content.get("scopes", {}).get(locality or "all")
+    small = small_numbers(scope, locality, public=True)
+    items = you_said_we_did_items(content, locality)
+    if small["area_hidden"]:  # too few voted here to show their results; what was decided is still shown
+        items = [{**item, "result": None} for item in items]
     return render_template("commissioning/you_said_we_did.html", consultation=consultation, content=content,
-                           feedback=feedback, locality=locality, easy=easy,
-                           scope=content.get("scopes", {}).get(locality or "all"),
-                           items=you_said_we_did_items(content, locality),
+                           feedback=feedback, locality=locality, easy=easy, scope=scope, small=small, items=items,
                            default_locale=current_app.config["BABEL_DEFAULT_LOCALE"], ordinal=_ordinal)

@@ -20,6 +20,7 @@ from consult.commissioning.intentions import (
 )
 from consult.commissioning.models import Intention, YouSaidWeDid
 from consult.consultations.models import Consultation
+from consult.core import privacy
 from consult.core.i18n import tr
 from consult.core.models import utcnow
 from consult.core.services import record_change
@@ -150,3 +151,26 @@ def you_said_we_did_items(content: Mapping[str, Any], locality: str | None = Non
         items.append({"priority": priority, "result": results.get(priority["code"]), "decisions": decisions})
     items.sort(key=lambda item: ((item["result"] or {}).get("rank", 10**6), item["priority"]["code"]))
     return items
+
+
+def small_numbers(scope: Mapping[str, Any] | None, locality: str | None, *, public: bool) -> dict[str, Any]:
+    """Which of an area's figures are about fewer than MIN_PUBLIC_COUNT people (consult.core.privacy).
+
+    For the public, a locality whose voters are too few shows no results at all (`area_hidden`), and a
+    stakeholder group with too few votes shows "fewer than 5" for its votes, place and part (`groups`:
+    {code: "hidden"}); all areas together are the whole consultation, whose total is always shown. For staff
+    (the preview, of all areas) the same figures are shown and marked ("marked"). `notice` says what was done."""
+    ballots = (scope or {}).get("ballots") or 0
+    area_hidden = locality is not None and privacy.hidden(ballots, public=public)
+    groups = {}
+    for code, n in ((scope or {}).get("ballots_by_group") or {}).items():
+        if privacy.hidden(n, public=public):
+            groups[code] = "hidden"
+        elif privacy.marked(n, public=public):
+            groups[code] = "marked"
+    if public:
+        notice = privacy.public_notice() if area_hidden or groups else None
+    else:
+        notice = privacy.staff_notice() if groups else None
+    return {"area_hidden": area_hidden, "groups": groups, "notice": notice, "fewer_than": privacy.fewer_than_text(),
+            "minimum": privacy.min_public_count()}

@@ -18,20 +18,16 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from consult.reports.codes import NOT_GIVEN, ordered
+from consult.reports.representation import DEFAULT_MARGIN, DEFAULT_MIN_BAND, representativeness
 from consult.surveys.kinds import CHOICE_KINDS, NUMBER_KINDS, TEXT_KINDS
-from consult.surveys.profile import PREFER_NOT
 from consult.voting.tally import SCHEMES
 
-NOT_GIVEN = "not_given"
-#: How far below its population share (in percentage points) a group may fall before it is flagged.
-DEFAULT_MARGIN = 5.0
 #: Free-text answers listed per question in the HTML and PDF (all of them go to the XLSX and CSV).
 FREE_TEXT_SHOWN = 200
 #: Dimensions of participation, in the order the report shows them.
 DIMENSIONS = ("stakeholder_group", "locality", "language", "channel")
 CHANNEL_ORDER = ("web", "code", "paper", "meeting", "import")
-#: "About you" answers that can be compared with population figures, in the order the report shows them.
-BAND_TYPES = ("age_band", "ethnic_group", "main_language", "disability", "stakeholder_group")
 SCHEME_ORDER = SCHEMES
 DATA_VERSION = 1
 
@@ -39,14 +35,6 @@ DATA_VERSION = 1
 def percent(count: int | float, base: int | float) -> float | None:
     """count as a percentage of base, one decimal place; None when there is no base."""
     return round(100.0 * count / base, 1) if base else None
-
-
-def _ordered(keys: Iterable[str], preferred: Sequence[str]) -> list[str]:
-    """Known keys in their preferred order, then any others sorted, then "not given" last."""
-    keys = set(keys)
-    head = [k for k in preferred if k in keys]
-    tail = sorted(k for k in keys if k not in preferred and k != NOT_GIVEN)
-    return head + tail + ([NOT_GIVEN] if NOT_GIVEN in keys else [])
 
 
 def _key(row: Mapping[str, Any], field: str) -> str:
@@ -68,7 +56,7 @@ def participation(responses: Sequence[Mapping[str, Any]], ballots: Sequence[Mapp
         field = fields[dimension]
         r_counts = Counter(_key(row, field) for row in responses)
         b_counts = Counter(_key(row, field) for row in ballots)
-        keys = _ordered(set(r_counts) | set(b_counts) | set(preferred[dimension] if dimension != "channel" else ()),
+        keys = ordered(set(r_counts) | set(b_counts) | set(preferred[dimension] if dimension != "channel" else ()),
                         preferred[dimension])
         by[dimension] = [{"key": k, "responses": r_counts.get(k, 0), "ballots": b_counts.get(k, 0),
                           "responses_percent": percent(r_counts.get(k, 0), len(responses)),
@@ -110,86 +98,6 @@ def over_time(responses: Sequence[Mapping[str, Any]], ballots: Sequence[Mapping[
             daily.append(entry)
             day += timedelta(days=1)
     return {"weeks": weeks, "days": daily, "responses_by_day": responses_by_day}
-
-
-# --- representativeness -----------------------------------------------------------------------------------------
-
-def _compare(counts: Mapping[str, int], populations: Mapping[str, int], order: Sequence[str],
-             margin: float) -> tuple[int, list[dict[str, Any]]]:
-    """Each band's share of the people who answered against its share of the population."""
-    base = sum(counts.get(b, 0) for b in populations)
-    total_population = sum(populations.values())
-    rows = []
-    for band in _ordered(populations, order):
-        population = populations[band]
-        count = counts.get(band, 0)
-        population_share = 100.0 * population / total_population if total_population else None
-        share = 100.0 * count / base if base else None
-        difference = share - population_share if share is not None and population_share is not None else None
-        rows.append({"band": band, "population": population,
-                     "population_share": round(population_share, 1) if population_share is not None else None,
-                     "count": count, "share": round(share, 1) if share is not None else None,
-                     "difference": round(difference, 1) if difference is not None else None,
-                     "under": difference is not None and difference < -margin})
-    return base, rows
-
-
-def representativeness(responses: Sequence[Mapping[str, Any]], ballots: Sequence[Mapping[str, Any]], *,
-                       localities: Sequence[str], locality_population: Mapping[str, int],
-                       populations: Mapping[str, Mapping[str, Mapping[str, int]]],
-                       band_orders: Mapping[str, Sequence[str]] | None = None,
-                       margin: float = DEFAULT_MARGIN) -> dict[str, Any]:
-    """Who took part against who lives there: by locality, and by each band type with population figures.
-
-    A band is under-represented when its share of the people who answered falls more than `margin`
-    percentage points below its share of the population. People who did not say (or preferred not to)
-    are left out of the shares and counted separately.
-    """
-    band_orders = band_orders or {}
-    pops = {code: locality_population.get(code, 0) for code in localities}
-    r_counts = Counter(r.get("locality") for r in responses if r.get("locality") in pops)
-    b_counts = Counter(b.get("locality") for b in ballots if b.get("locality") in pops)
-    r_base, r_rows = _compare(r_counts, pops, localities, margin)
-    b_base, b_rows = _compare(b_counts, pops, localities, margin)
-    locality_rows = []
-    for r_row, b_row in zip(r_rows, b_rows):
-        locality_rows.append({"locality": r_row["band"], "population": r_row["population"],
-                              "population_share": r_row["population_share"],
-                              "responses": r_row["count"], "responses_share": r_row["share"],
-                              "responses_difference": r_row["difference"], "responses_under": r_row["under"],
-                              "ballots": b_row["count"], "ballots_share": b_row["share"],
-                              "ballots_difference": b_row["difference"], "ballots_under": b_row["under"]})
-    locality_block = {"responses_base": r_base, "ballots_base": b_base,
-                      "responses_elsewhere": len(responses) - r_base, "ballots_elsewhere": len(ballots) - b_base,
-                      "rows": locality_rows}
-
-    band_types = [t for t in BAND_TYPES if any(t in populations.get(code, {}) for code in localities)]
-    tables = []
-    for band_type in band_types:
-        scopes: list[str | None] = [None] + [c for c in localities if band_type in populations.get(c, {})]
-        for scope in scopes:
-            if scope is None:
-                pop: dict[str, int] = defaultdict(int)
-                for code in localities:
-                    for band, n in populations.get(code, {}).get(band_type, {}).items():
-                        pop[band] += n
-                people = [r for r in responses if r.get("locality") in pops or not r.get("locality")]
-            else:
-                pop = dict(populations[scope][band_type])
-                people = [r for r in responses if r.get("locality") == scope]
-            answers = Counter(r.get(band_type) for r in people)
-            base, rows = _compare(answers, pop, band_orders.get(band_type, ()), margin)
-            not_given = sum(n for band, n in answers.items() if band in (None, "", PREFER_NOT))
-            tables.append({"band_type": band_type, "locality": scope, "base": base, "not_given": not_given,
-                           "other": len(people) - base - not_given, "rows": rows})
-    flagged = [{"kind": "locality", "locality": row["locality"], "band_type": None, "band": row["locality"],
-                "difference": row["responses_difference"]}
-               for row in locality_rows if row["responses_under"]]
-    flagged += [{"kind": "band", "locality": t["locality"], "band_type": t["band_type"], "band": row["band"],
-                 "difference": row["difference"]}
-                for t in tables for row in t["rows"] if row["under"]]
-    return {"margin": float(margin), "localities": locality_block, "bands": tables, "under_represented": flagged,
-            "missing_population": [code for code in localities if not populations.get(code)]}
 
 
 # --- survey results ---------------------------------------------------------------------------------------------
@@ -279,7 +187,7 @@ def theme_counts(themes: Sequence[Mapping[str, Any]], questions: Sequence[Mappin
                 if theme in counts:
                     counts[theme][group] += 1
                     seen_groups.add(group)
-    columns = _ordered(set(groups) | seen_groups, groups)
+    columns = ordered(set(groups) | seen_groups, groups)
     rows = [{"theme": t["id"], "name": t["name"], "total": sum(counts[t["id"]].values()),
              "by_group": {g: counts[t["id"]].get(g, 0) for g in columns}} for t in themes]
     return {"groups": columns, "rows": rows, "answers": answers, "tagged": tagged}
@@ -317,12 +225,24 @@ def priority_results(vote: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 # --- the whole report -----------------------------------------------------------------------------------------
 
+def _representativeness(reference: Mapping[str, Any], responses: Sequence[Mapping[str, Any]],
+                        ballots: Sequence[Mapping[str, Any]],
+                        populations: Mapping[str, Mapping[str, Mapping[str, int]]],
+                        band_orders: Mapping[str, Sequence[str]] | None, *, margin: float,
+                        min_band: int) -> dict[str, Any]:
+    """representation.representativeness for the consultation's localities and target population."""
+    return representativeness(responses, ballots, localities=reference["localities"],
+                              locality_population=reference["locality_population"], populations=populations,
+                              band_orders={**(band_orders or {}), "stakeholder_group": reference["groups"]},
+                              target=reference.get("target_population"), margin=margin, min_band=min_band)
+
+
 def build_report_data(*, reference: Mapping[str, Any], survey: Mapping[str, Any] | None,
                       ballots: Mapping[str, Any] | None, vote: Mapping[str, Any] | None,
                       populations: Mapping[str, Mapping[str, Mapping[str, int]]],
                       themes: Mapping[str, Any], band_orders: Mapping[str, Sequence[str]] | None = None,
-                      locales: Sequence[str] = (), margin: float = DEFAULT_MARGIN, as_of: str,
-                      shown: int = FREE_TEXT_SHOWN) -> dict[str, Any]:
+                      locales: Sequence[str] = (), margin: float = DEFAULT_MARGIN,
+                      min_band: int = DEFAULT_MIN_BAND, as_of: str, shown: int = FREE_TEXT_SHOWN) -> dict[str, Any]:
     """Everything the report shows, from the sources' plain data."""
     responses = survey["rows"] if survey else []
     ballot_rows = ballots["rows"] if ballots else []
@@ -347,10 +267,8 @@ def build_report_data(*, reference: Mapping[str, Any], survey: Mapping[str, Any]
         "participation": participation(responses, ballot_rows, groups=reference["groups"],
                                        localities=reference["localities"], locales=locales),
         "over_time": over_time(responses, ballot_rows, responses_by_day=bool(survey) and not survey["anonymous"]),
-        "representativeness": representativeness(
-            responses, ballot_rows, localities=reference["localities"],
-            locality_population=reference["locality_population"], populations=populations,
-            band_orders={**(band_orders or {}), "stakeholder_group": reference["groups"]}, margin=margin),
+        "representativeness": _representativeness(reference, responses, ballot_rows, populations, band_orders,
+                                                  margin=margin, min_band=min_band),
         "survey": survey_part,
         "themes": {"themes": [{"id": t["id"], "name": t["name"]} for t in themes.get("themes", [])],
                    **theme_counts(themes.get("themes", []), questions, responses, tags, groups=reference["groups"])},
@@ -362,14 +280,13 @@ def live_participation(*, reference: Mapping[str, Any], responses: Sequence[Mapp
                        ballots: Sequence[Mapping[str, Any]],
                        populations: Mapping[str, Mapping[str, Mapping[str, int]]],
                        band_orders: Mapping[str, Sequence[str]] | None = None, locales: Sequence[str] = (),
-                       margin: float = DEFAULT_MARGIN, anonymous: bool = True) -> dict[str, Any]:
+                       margin: float = DEFAULT_MARGIN, min_band: int = DEFAULT_MIN_BAND,
+                       anonymous: bool = True) -> dict[str, Any]:
     """The report's participation and representativeness figures, for a consultation still running."""
     return {
         "participation": participation(responses, ballots, groups=reference["groups"],
                                        localities=reference["localities"], locales=locales),
         "over_time": over_time(responses, ballots, responses_by_day=not anonymous),
-        "representativeness": representativeness(
-            responses, ballots, localities=reference["localities"],
-            locality_population=reference["locality_population"], populations=populations,
-            band_orders={**(band_orders or {}), "stakeholder_group": reference["groups"]}, margin=margin),
+        "representativeness": _representativeness(reference, responses, ballots, populations, band_orders,
+                                                  margin=margin, min_band=min_band),
     }

@@ -24,7 +24,7 @@ class PopulationBand(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id", ondelete="CASCADE"))
-    #: Which "about you" answer the band matches: one of consult.reports.data.BAND_TYPES.
+    #: Which "about you" answer the band matches: one of consult.reports.codes.BAND_TYPES.
     band_type: Mapped[str] = mapped_column(String(32))
     #: The answer code (consult/surveys/profile.py), or a stakeholder group code.
     band: Mapped[str] = mapped_column(String(32))

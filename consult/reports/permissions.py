@@ -33,6 +33,11 @@ def can_tag_free_text(user, consultation) -> bool:
     return can_manage_consultation(user, consultation)
 
 
+def can_choose_target_population(user, consultation) -> bool:
+    """Who the consultation is for (its target population) is chosen by the people who manage it."""
+    return can_manage_consultation(user, consultation)
+
+
 def can_import_population(user) -> bool:
     """Population figures are reference data: administrators."""
     return can_manage_reference_data(user)

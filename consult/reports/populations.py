@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from consult.core.i18n import tr
 from consult.core.services import record_change
 from consult.extensions import db
 from consult.localities.models import Locality
 from consult.reports import sources
-from consult.reports.data import BAND_TYPES
+from consult.reports.codes import BAND_TYPES
+from consult.reports.errors import ReportError
 from consult.reports.models import PopulationBand
 from consult.reports.population_csv import read_population_csv
 
@@ -70,3 +74,42 @@ def population_overview() -> list[dict[str, Any]]:
     return [{"locality": locality, "types": {t: {"bands": len(v), "total": sum(v.values())}
                                              for t, v in figures.get(code, {}).items()}}
             for code, locality in sources.localities_by_code().items()]
+
+
+# --- a consultation's target population --------------------------------------------------------------------
+
+def band_type_names() -> dict[str, str]:
+    """Each band type's name in the current language, in BAND_TYPES order."""
+    return {"age_band": _("Age"), "ethnic_group": _("Ethnic group"), "main_language": _("Main language"),
+            "disability": _("Disability"), "stakeholder_group": _("Stakeholder group")}
+
+
+def band_choices() -> dict[str, list[tuple[str, str]]]:
+    """Every band type's bands, each with its name in the current language, for choosing a target population."""
+    groups = sources.stakeholder_group_names()
+    return {t: [(code, tr(groups.get(code)) or code if t == "stakeholder_group" else sources.profile_label(t, code))
+                for code in allowed_bands(t)] for t in BAND_TYPES}
+
+
+def set_target_population(consultation, chosen: Mapping[str, Sequence[str]], *, actor=None,
+                          channel: str = "web") -> dict[str, list[str]]:
+    """The consultation's target population becomes the bands chosen ({band type: [bands]}); a band type with
+    no bands chosen is everyone. Every band must be one of its type's bands, or nothing changes."""
+    names = band_type_names()
+    target: dict[str, list[str]] = {}
+    for band_type, bands in chosen.items():
+        if band_type not in BAND_TYPES:
+            raise ReportError(_("\"%(type)s\" is not a kind of band you can choose.", type=band_type), "target")
+        allowed = allowed_bands(band_type)
+        unknown = [band for band in bands if band not in allowed]
+        if unknown:
+            raise ReportError(_("\"%(band)s\" is not one of the bands of %(what)s: choose from the list.",
+                                band=unknown[0], what=names[band_type].lower()), band_type)
+        if bands:
+            target[band_type] = [band for band in allowed if band in bands]
+    before = dict(consultation.target_population or {})
+    consultation.target_population = target
+    record_change("consultation.target_population", consultation, before=before, after=target, actor=actor,
+                  channel=channel)
+    db.session.flush()
+    return target

@@ -36,6 +36,8 @@ def _value(c: dict[str, Any]) -> Any:
 
 #: Spreadsheet number formats for the units of document cells.
 NUMBER_FORMATS = {"percent": '0.0"%"', "points": '+0.0;-0.0;0.0'}
+#: The same, marked * for figures about fewer people than the public may see (the summary sheet says so).
+SMALL_FORMATS = {None: '#,##0"*"', "percent": '0.0"%*"', "points": '+0.0"*";-0.0"*";0.0"*"'}
 
 
 def _styled(sheet, value: Any, font) -> Any:
@@ -63,8 +65,12 @@ def _write_table(sheet, t: dict[str, Any], bold) -> None:
             item = WriteOnlyCell(sheet, value=_value(c))
             if c["header"]:
                 item.font = bold
-            elif c.get("unit") in NUMBER_FORMATS and isinstance(item.value, (int, float)):
-                item.number_format = NUMBER_FORMATS[c["unit"]]
+            elif isinstance(item.value, (int, float)):
+                number_format = NUMBER_FORMATS.get(c.get("unit"))
+                if c.get("small"):  # staff see it; the public file has "fewer than 5" here (see the notice)
+                    number_format = SMALL_FORMATS.get(c.get("unit"), SMALL_FORMATS[None])
+                if number_format:
+                    item.number_format = number_format
             line.append(item)
         sheet.append(line)
 
@@ -101,6 +107,8 @@ def render(data: dict[str, Any], raw: dict[str, Any] | None, *, locale: str, aud
             if section["id"] == "summary":
                 sheet.append([_styled(sheet, document["title"], heading_font)])
                 sheet.append([_("Figures as of %(when)s.", when=document["as_of_text"])])
+                if document["notice"]:
+                    sheet.append([document["notice"]])
                 sheet.append([])
             sheet.append([_styled(sheet, section["title"], heading_font)])
             for text in section["paragraphs"]:

@@ -37,6 +37,11 @@ def default_margin() -> float:
     return float(current_app.config.get("REPORT_MARGIN", report_data.DEFAULT_MARGIN))
 
 
+def min_band_responses() -> int:
+    """Fewer people than this in a band (with fewer expected) is "too few to say" (config MIN_BAND_RESPONSES)."""
+    return int(current_app.config.get("MIN_BAND_RESPONSES", report_data.DEFAULT_MIN_BAND))
+
+
 def check_margin(value: Any) -> float:
     try:
         margin = float(value)
@@ -108,7 +113,7 @@ def build_report(consultation_id: int, *, progress: Callable[[int, str | None], 
     figures = report_data.build_report_data(
         reference=reference, survey=survey, ballots=ballots, vote=vote, populations=populations, themes=themes,
         band_orders=_band_orders(), locales=current_app.config["LOCALES"], margin=margin,
-        as_of=as_of.isoformat())
+        min_band=min_band_responses(), as_of=as_of.isoformat())
     raw = raw_rows.raw_table(survey["questions"] if survey else [], ballots["priorities"] if ballots else [],
                              survey["rows"] if survey else [], ballots["rows"] if ballots else [],
                              report_data.tag_index(themes["tags"]))
@@ -201,7 +206,7 @@ def live_figures(consultation: Consultation, margin: float | None = None) -> dic
         reference=reference, responses=survey["rows"] if survey else [], ballots=ballots["rows"] if ballots else [],
         populations=sources.population_source(reference["localities"]), band_orders=_band_orders(),
         locales=current_app.config["LOCALES"], margin=margin_or_default(margin),
-        anonymous=survey["anonymous"] if survey else True)
+        min_band=min_band_responses(), anonymous=survey["anonymous"] if survey else True)
     figures.update({"as_of": utcnow().isoformat(), "consultation": reference["consultation"],
                     "groups": reference["groups"], "group_names": reference["group_names"],
                     "localities": reference["localities"], "locality_names": reference["locality_names"],

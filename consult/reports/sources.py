@@ -58,6 +58,11 @@ def stakeholder_group_codes() -> list[str]:
                                                                           StakeholderGroup.code)))
 
 
+def stakeholder_group_names() -> dict[str, dict[str, str]]:
+    """Every stakeholder group's name per locale, by code."""
+    return {g.code: dict(g.name) for g in db.session.scalars(select(StakeholderGroup))}
+
+
 def reference_source(consultation: Consultation) -> dict[str, Any]:
     """The consultation itself, its stakeholder groups (in order) and localities, with names per locale."""
     groups = sorted((gw.stakeholder_group for gw in consultation.group_weights), key=lambda g: (g.position, g.code))
@@ -78,6 +83,8 @@ def reference_source(consultation: Consultation) -> dict[str, Any]:
         "localities": covered,
         "locality_names": {loc.code: dict(loc.name) for loc in everywhere},
         "locality_population": {loc.code: int(loc.population or 0) for loc in everywhere},
+        "target_population": {band_type: list(bands)
+                              for band_type, bands in (consultation.target_population or {}).items()},
     }
 
 

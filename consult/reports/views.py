@@ -13,13 +13,14 @@ from consult.jobs import queue
 from consult.jobs import services as jobs
 from consult.jobs.models import JobStatus
 from consult.reports import populations, services, sources, tagging
-from consult.reports.data import BAND_TYPES
+from consult.reports.codes import BAND_TYPES
 from consult.reports.document import build_document
 from consult.reports.errors import PopulationFileError, ReportError
 from consult.reports.forms import AnswerFilterForm, BuildReportForm, MarginForm, PopulationImportForm, ThemeForm
 from consult.reports.models import FORMATS, FreeTextTheme
 from consult.reports.permissions import (
     can_build_report,
+    can_choose_target_population,
     can_import_population,
     can_tag_free_text,
     can_view_full_report,
@@ -191,7 +192,8 @@ def participation(consultation_id):
     document = build_document(figures, locale=current_locale(),
                               sections=("summary", "participation", "over_time", "representativeness"))
     return (render_template("reports/participation.html", consultation=consultation, document=document,
-                            form=form, margin=margin, can_import=can_import_population(current_user)),
+                            form=form, margin=margin, can_import=can_import_population(current_user),
+                            can_choose_target=can_choose_target_population(current_user, consultation)),
             400 if form.errors else 200)
 
 
@@ -318,3 +320,29 @@ def population():
             return done
     return form_page("reports/population.html", form, overview=populations.population_overview(),
                      problems=problems, band_codes={t: populations.allowed_bands(t) for t in BAND_TYPES})
+
+
+# --- who the consultation is for -----------------------------------------------------------------------------
+
+def _target_page(consultation: Consultation, chosen: dict[str, list[str]], error: tuple[str, str] | None = None):
+    return (render_template("reports/target_population.html", consultation=consultation, chosen=chosen,
+                            choices=populations.band_choices(), type_names=populations.band_type_names(),
+                            error=error, confirm=ConfirmForm()),
+            400 if error else 200)
+
+
+@bp.route("/consultations/<int:consultation_id>/target-population", methods=["GET", "POST"])
+@login_required
+def target_population(consultation_id):
+    consultation = _consultation(consultation_id, can_choose_target_population)
+    if request.method == "GET":
+        return _target_page(consultation, dict(consultation.target_population or {}))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    chosen = {key: request.form.getlist(key) for key in request.form if key not in ("csrf_token", "submit")}
+    return carry_out(lambda: populations.set_target_population(consultation, chosen, actor=current_user),
+                     done=_("Target population saved. Representativeness now compares people with it."),
+                     then=url_for("reports.participation", consultation_id=consultation.id)
+                     if not consultation.status.is_draft else url_for("consultations.show",
+                                                                      consultation_id=consultation.id),
+                     refused=lambda exc: _target_page(consultation, chosen, (exc.field or "target", str(exc))))

@@ -154,7 +154,9 @@ def test_the_page_for_one_locality(client, commissioner, decided, app):
     whole = client.get(url).get_data(as_text=True)
     assert "6 people voted" in whole
     small_page = client.get(f"{url}?locality={small.code}").get_data(as_text=True)
-    assert "1 person voted" in small_page
+    # One person voted there: too few to show that area's results in public, but what was decided is shown.
+    assert "1 person voted" not in small_page and "Fewer than 5 people voted in this area" in small_page
+    assert "Agreed: money has been set aside for it." in small_page
     # P2 was deferred for the big locality only, so the small one does not list that decision.
     assert "No provider can start this year." not in small_page
     assert "No provider can start this year." in client.get(f"{url}?locality={big.code}").get_data(as_text=True)
@@ -233,3 +235,27 @@ def test_the_notice_is_sent_in_the_subscribers_language_by_a_real_worker(live_ap
     assert message.to_email == "cymraeg@example.org" and message.locale == "cy"
     assert "Gofal dydd" in message.text_body and f"/c/{consultation.slug}/you-said-we-did" in message.text_body
     assert db.session.scalar(select(Notification.status)) == "sent"
+
+
+def test_small_groups_say_fewer_than_5_in_public_and_are_marked_for_staff(client, commissioner, decided, app):
+    year, consultation, by_code = decided
+    publish_consultation(consultation)
+    with app.test_request_context():
+        you_said_we_did.publish_you_said_we_did(consultation, actor=commissioner)
+    db.session.commit()
+    carers, gps = (g.stakeholder_group for g in sorted(consultation.group_weights, key=lambda g: g.weight,
+                                                        reverse=True))
+    text = client.get(f"/c/{consultation.slug}/you-said-we-did").get_data(as_text=True)
+    assert "6 people voted" in text  # the whole consultation's total is shown
+    for group in (carers, gps):  # 4 carers and 2 GPs voted: neither count, place nor part is shown
+        row = text.split(f'data-group="{group.code}"', 1)[1].split("</tr>", 1)[0]
+        assert row.count("fewer than 5") == 3 and "%" not in row and " of 5" not in row
+    assert "are not shown: they say &#34;fewer than 5&#34;" in text
+    easy = client.get(f"/c/{consultation.slug}/you-said-we-did?easy=1").get_data(as_text=True)
+    assert "put it in place" not in easy
+    # The commissioners' preview shows the figures, marked.
+    login(client, commissioner)
+    preview = client.get(f"/commissioning/consultations/{consultation.id}/you-said-we-did").get_data(as_text=True)
+    row = preview.split(f'data-group="{carers.code}"', 1)[1].split("</tr>", 1)[0]
+    assert ">4*<" in row and "fewer than 5" not in row
+    assert "shown because you are staff; they are hidden from the public" in preview

@@ -101,6 +101,11 @@ def test_demo_report_builds_in_the_background_and_every_format_shows_the_same_fi
     part = data["participation"]
     assert part["responses"] == 36 and part["ballots"] > 0 and data["priorities"]["rows"]
     assert data["representativeness"]["bands"], "the demo ships population figures"
+    # The demo's older people's consultation is for people aged 65 and over: younger bands are never flagged.
+    assert data["representativeness"]["target"] == {"age_band": ["65_74", "75_84", "85_plus"]}
+    ages = [t for t in data["representativeness"]["bands"] if t["band_type"] == "age_band"]
+    assert ages and all(row["band"] in ("65_74", "75_84", "85_plus") for t in ages for row in t["rows"])
+    assert not any(f["band"] == "under_18" for f in data["representativeness"]["under_represented"])
 
     downloads = {}
     for fmt in ("html", "pdf", "xlsx", "csv"):
@@ -113,13 +118,16 @@ def test_demo_report_builds_in_the_background_and_every_format_shows_the_same_fi
 
     # HTML: every figure in the layout, as the reader sees it.
     figures = html_figures(downloads["html"].decode("utf-8"))
-    expected = {c["figure"]: c["text"] for _s, _t, row in document_cells(document) for c in row if c["figure"]}
+    # Staff see figures about fewer than 5 people, marked "*".
+    expected = {c["figure"]: c["text"] + ("*" if c["small"] else "")
+                for _s, _t, row in document_cells(document) for c in row if c["figure"]}
     assert len(expected) > 200
     assert {k: figures.get(k) for k in expected} == expected
     # ... and they are the snapshot's figures.
     for row in part["by"]["stakeholder_group"]:
-        assert figures[f"participation.stakeholder_group.{row['key']}.responses"] == f"{row['responses']:,}"
-        assert figures[f"participation.stakeholder_group.{row['key']}.ballots"] == f"{row['ballots']:,}"
+        for kind in ("responses", "ballots"):
+            mark = "*" if 0 < row[kind] < 5 else ""
+            assert figures[f"participation.stakeholder_group.{row['key']}.{kind}"] == f"{row[kind]:,}{mark}"
 
     # XLSX: one sheet per section, with every table row's values.
     book = load_workbook(io.BytesIO(downloads["xlsx"]))
@@ -163,7 +171,8 @@ def test_demo_report_builds_in_the_background_and_every_format_shows_the_same_fi
     text = " ".join(" ".join(document_pdf[i].get_textpage().get_text_range().split())
                     for i in range(len(document_pdf)))
     for section, table, row in document_cells(document):
-        numbers = [c["text"] for c in row if c["figure"] and not c["header"] and c["text"]]
+        numbers = [c["text"] + ("*" if c["small"] else "")
+                   for c in row if c["figure"] and not c["header"] and c["text"]]
         if numbers and section["id"] in ("summary", "participation", "survey", "themes", "priorities"):
             # A row labelled in Urdu is extracted right to left.
             assert " ".join(numbers) in text or " ".join(reversed(numbers)) in text, (table["id"], numbers)

@@ -2,7 +2,7 @@
 
 import gzip
 
-from consult.reports import data
+from consult.reports import data, representation
 from consult.reports.charts import bar_chart
 from consult.reports.raw import pack, raw_table, unpack
 
@@ -55,9 +55,10 @@ def test_representativeness_flags_groups_more_than_the_margin_below_their_popula
                  + [person(9, "carer", "PET", age_band="18_24"), person(10, "carer", "PET", age_band="prefer_not"),
                     person(11, "carer", None, age_band=None)])
     populations = {"PET": {"age_band": {"18_24": 800, "65_74": 200}}}
-    result = data.representativeness(responses, [], localities=["PET", "SEA"],
-                                     locality_population={"PET": 3000, "SEA": 1000}, populations=populations,
-                                     band_orders={"age_band": ["18_24", "65_74"]}, margin=5)
+    result = representation.representativeness(responses, [], localities=["PET", "SEA"],
+                                               locality_population={"PET": 3000, "SEA": 1000},
+                                               populations=populations, band_orders={"age_band": ["18_24", "65_74"]},
+                                               margin=5, min_band=1)
     tables = {(t["band_type"], t["locality"]): t for t in result["bands"]}
     pet = tables[("age_band", "PET")]
     assert pet["base"] == 10 and pet["not_given"] == 1  # "prefer not to say" is left out of the shares
@@ -82,8 +83,9 @@ def test_the_margin_is_strict_and_configurable():
     populations = {"PET": {"age_band": {"18_24": 10, "65_74": 90}}}  # 18-24: 5% against 10%: 5 points below
 
     def under(margin):
-        result = data.representativeness(responses, [], localities=["PET"], locality_population={"PET": 100},
-                                         populations=populations, margin=margin)
+        result = representation.representativeness(responses, [], localities=["PET"],
+                                                   locality_population={"PET": 100}, populations=populations,
+                                                   margin=margin)
         return {row["band"]: row["under"] for t in result["bands"] if t["locality"] == "PET" for row in t["rows"]}
 
     assert under(5)["18_24"] is False  # exactly the margin is not "more than"
@@ -92,7 +94,7 @@ def test_the_margin_is_strict_and_configurable():
 
 
 def test_nobody_answering_gives_no_shares_and_no_flags():
-    result = data.representativeness([], [], localities=["PET"], locality_population={"PET": 100},
+    result = representation.representativeness([], [], localities=["PET"], locality_population={"PET": 100},
                                      populations={"PET": {"ethnic_group": {"white": 90, "asian": 10}}})
     rows = result["bands"][0]["rows"]
     assert all(r["share"] is None and r["under"] is False for r in rows)

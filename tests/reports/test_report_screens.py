@@ -176,15 +176,22 @@ def test_a_failed_build_says_so_and_can_be_tried_again(client, people, reported)
     assert record.status in ("pending", "queued")
 
 
-def test_the_live_view_counts_people_now_and_flags_under_represented_groups(client, people, reported):
+def test_the_live_view_counts_people_now_and_flags_under_represented_groups(app, client, people, reported,
+                                                                           monkeypatch):
     consultation, parts = reported
     as_(client, people["facilitator"])
     page = client.get(f"/consultations/{consultation.id}/participation")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert f'data-figure="participation.stakeholder_group.{parts["carer"].code}.responses">3<' in html
-    # Nobody aged 18 to 24 answered: under-represented against the population.
+    # Staff see figures about fewer than 5 people, marked, and are told why.
+    assert f'data-figure="participation.stakeholder_group.{parts["carer"].code}.responses">3<span' in html
+    assert "shown because you are staff" in html
+    # Nobody aged 18 to 24 answered, but three answers in Bigtown are too few to say so.
     big = parts["big"].code
+    assert f'data-figure="representativeness.age_band.{big}.18_24.under">Too few to say<' in html
+    # With a lower minimum, the same figures are judged: under-represented against the population.
+    monkeypatch.setitem(app.config, "MIN_BAND_RESPONSES", 0)
+    html = client.get(f"/consultations/{consultation.id}/participation").get_data(as_text=True)
     assert f'data-figure="representativeness.age_band.{big}.18_24.under"><strong' in html
     assert "Under-represented" in html
     # Computed on request: a new response shows at once, without building a report.

@@ -108,7 +108,10 @@ def test_results_page_and_free_text_filters(setup, client):
     db.session.commit()
     page = client.get(f"/surveys/{survey.id}/results?by=stakeholder_group").get_data(as_text=True)
     assert "66.7%" in page and "Night sitting" in page and "<caption" in page
-    assert "2 (100.0%)" in page  # carers: 2 of 2 said yes
+    assert "2 (100.0%)*" in page  # carers: 2 of 2 said yes, marked as too few to show the public
+    assert "shown because you are staff; they are hidden from the public" in page
+    whole = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "hidden from the public" not in whole  # no breakdown: whole-survey totals only
     for bad in ("?group=nobody", "?locality=NOWHERE", "?by=shoe_size"):
         assert client.get(f"/surveys/{survey.id}/results{bad}").status_code == 400
     texts = client.get(f"/surveys/{survey.id}/results/text?question=ideas").get_data(as_text=True)

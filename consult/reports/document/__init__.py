@@ -31,8 +31,9 @@ def build_document(data: dict[str, Any], *, locale: str, audience: str = "full",
                    sections: tuple[str, ...] = SECTIONS) -> dict[str, Any]:
     """The report in one language for one audience ("full" or "public"): title, and its sections in order.
 
-    `sections` picks some of SECTIONS (the live participation view shows the first four)."""
-    labels = Labels(data, locale)
+    `sections` picks some of SECTIONS (the live participation view shows the first four). Figures about too
+    few people are hidden for the public and marked for staff (cells.Guard); `notice` says which, if any."""
+    labels = Labels(data, locale, audience)
     makers = {"summary": lambda: summary_section(data, labels),
               "participation": lambda: participation_section(data, labels),
               "over_time": lambda: over_time_section(data, labels),
@@ -44,4 +45,4 @@ def build_document(data: dict[str, Any], *, locale: str, audience: str = "full",
     title = labels.content(data["consultation"]["title"])
     return {"title": _("Consultation report: %(title)s", title=title), "consultation_title": title,
             "locale": locale, "audience": audience, "as_of": data["as_of"], "as_of_text": when_text(data["as_of"]),
-            "sections": [s for s in built if s is not None]}
+            "sections": [s for s in built if s is not None], "notice": labels.guard.notice()}

@@ -8,22 +8,23 @@ from flask_babel import gettext as _
 
 from consult.core.i18n import locale_name, tr
 from consult.reports import sources
-from consult.reports.data import NOT_GIVEN
+from consult.reports.codes import NOT_GIVEN
+from consult.reports.document.cells import Guard
+from consult.reports.populations import band_type_names
 
 
 class Labels:
-    """Names for codes, in the reader's language."""
+    """Names for codes, in the reader's language, and the small-numbers rule for the document's audience."""
 
-    def __init__(self, data: dict[str, Any], locale: str):
+    def __init__(self, data: dict[str, Any], locale: str, audience: str = "full"):
         self.data, self.locale = data, locale
+        self.guard = Guard(public=audience != "full")
         self.fallback = data["consultation"]["default_locale"]
         self.channels = {"web": _("Online"), "code": _("Online, with a voting code"), "paper": _("Paper form"),
                          "meeting": _("At a meeting"), "import": _("Imported")}
         self.dimensions = {"stakeholder_group": _("Stakeholder group"), "locality": _("Locality"),
                            "language": _("Language"), "channel": _("How they took part")}
-        self.band_types = {"age_band": _("Age"), "ethnic_group": _("Ethnic group"),
-                           "main_language": _("Main language"), "disability": _("Disability"),
-                           "stakeholder_group": _("Stakeholder group")}
+        self.band_types = band_type_names()
         self.schemes = {"equal_people": _("Every vote counts the same"),
                         "group_weights": _("Each vote counts its group's weight"),
                         "group_shares": _("Each group's votes together carry its weight")}

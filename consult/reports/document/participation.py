@@ -18,6 +18,43 @@ from consult.reports.document.cells import (
 )
 from consult.reports.document.labels import Labels
 
+#: Who took part, by what: figures by these are about a group of people, so the small-numbers rule applies.
+PEOPLE_DIMENSIONS = ("stakeholder_group", "locality", "language")
+
+
+def _people_of(rep: dict[str, Any], item: dict[str, Any]) -> int:
+    """How many people a flag is about, from its table row (snapshots from before flags carried it)."""
+    if item["kind"] == "locality":
+        rows = [r.get(item.get("measure", "responses"), 0) for r in rep["localities"]["rows"]
+                if r["locality"] == item["locality"]]
+    else:
+        rows = [r["count"] for t in rep["bands"] if (t["band_type"], t["locality"]) == (item["band_type"],
+                                                                                        item["locality"])
+                for r in t["rows"] if r["band"] == item["band"]]
+    return rows[0] if rows else 0
+
+
+def _flagged_lines(rep: dict[str, Any], labels: Labels) -> list[str]:
+    """The representativeness table's flags, one line per table: localities by survey responses and by ballots,
+    then each band type for all localities and for each. A difference about too few people is left out."""
+    groups: dict[tuple[str, str | None, str | None], list[str]] = {}
+    for item in rep["under_represented"]:
+        measure = item.get("measure", "responses")
+        if item["kind"] == "locality":
+            key, name = (measure, None, None), labels.locality(item["locality"])
+        else:
+            key, name = (measure, item["band_type"], item["locality"]), labels.band(item["band_type"], item["band"])
+        shown = not labels.guard.hides(item["people"] if "people" in item else _people_of(rep, item))
+        groups.setdefault(key, []).append(f"{name} ({item['difference']:+.1f})" if shown else name)
+    lines = []
+    for (measure, band_type, scope), names in groups.items():
+        if band_type is None:
+            what = _("Localities, by survey responses") if measure == "responses" else _("Localities, by ballots")
+        else:
+            what = _("%(what)s, %(scope)s", what=labels.band_types[band_type], scope=labels.scope(scope))
+        lines.append(f"{what}: {', '.join(names)}")
+    return lines
+
 
 def summary_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
     part = data["participation"]
@@ -36,17 +73,7 @@ def summary_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
     rows.append([cell(_("Under-representation margin"), header=True),
                  cell(margin, _("%(points)s percentage points", points=f"{margin:g}"), numeric=True,
                       figure="summary.margin")])
-    flagged: list[str] = []
-    groups: dict[tuple[str | None, str | None], list[str]] = {}
-    for item in data["representativeness"]["under_represented"]:
-        key = (item["band_type"], item["locality"]) if item["kind"] == "band" else (None, None)
-        name = labels.locality(item["locality"]) if item["kind"] == "locality" else labels.band(item["band_type"],
-                                                                                               item["band"])
-        groups.setdefault(key, []).append(f"{name} ({item['difference']:+.1f})")
-    for (band_type, scope), names in groups.items():
-        what = _("Localities") if band_type is None else _("%(what)s, %(scope)s", what=labels.band_types[band_type],
-                                                          scope=labels.scope(scope))
-        flagged.append(f"{what}: {', '.join(names)}")
+    flagged = _flagged_lines(data["representativeness"], labels)
     blocks = [{"table": table("summary", _("This report at a glance"), [(_("Item"), False), (_("Value"), False)],
                               rows)}]
     paragraphs = ([_("In brackets: percentage points below the group's share of the population. Groups are "
@@ -58,43 +85,37 @@ def summary_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
     return {"id": "summary", "title": _("Summary"), "sheet": _("Summary"), "paragraphs": [], "blocks": blocks}
 
 
+def _dimension_block(dimension: str, rows: list[dict[str, Any]], labels: Labels, kinds: list[str]) -> dict[str, Any]:
+    """Who took part by one dimension: a table of counts and shares of each kind ("responses", "ballots"), and
+    its chart. By group, locality and language, figures about too few people go through the guard."""
+    name = labels.dimensions[dimension]
+    titles = {"responses": (_("Survey responses"), _("Share of responses")),
+              "ballots": (_("Ballots"), _("Share of ballots"))}
+    columns = [(name, False)] + [(text, True) for kind in kinds for text in titles[kind]]
+    guarded = dimension in PEOPLE_DIMENSIONS
+    body = []
+    for row in rows:
+        line = [cell(row["key"], labels.key(dimension, row["key"]), header=True)]
+        prefix = f"participation.{dimension}.{row['key']}"
+        for kind in kinds:
+            figures = [count_cell(row[kind], f"{prefix}.{kind}"),
+                       percent_cell(row[f"{kind}_percent"], f"{prefix}.{kind}_percent")]
+            line += labels.guard.cells(row[kind], figures) if guarded else figures
+        body.append(line)
+    categories = [{"label": labels.key(dimension, row["key"]),
+                   "values": [labels.guard.value(row[kind], row[kind]) if guarded else row[kind] for kind in kinds]}
+                  for row in rows]
+    title = _("Who took part, by %(dimension)s", dimension=name.lower())
+    figure = chart(chart_id=f"chart-participation-{dimension}", title=title, categories=categories,
+                   series=[titles[kind][0] for kind in kinds],
+                   value_text=count_text) if any(v for c in categories for v in c["values"]) else None
+    return {"heading": name, "chart": figure, "table": table(f"participation-{dimension}", title, columns, body)}
+
+
 def participation_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
-    part = data["participation"]
-    has_survey, has_vote = data["has_survey"], data["has_vote"]
-    blocks = []
-    for dimension, rows in part["by"].items():
-        name = labels.dimensions[dimension]
-        columns = [(name, False)]
-        if has_survey:
-            columns += [(_("Survey responses"), True), (_("Share of responses"), True)]
-        if has_vote:
-            columns += [(_("Ballots"), True), (_("Share of ballots"), True)]
-        body = []
-        for row in rows:
-            line = [cell(row["key"], labels.key(dimension, row["key"]), header=True)]
-            prefix = f"participation.{dimension}.{row['key']}"
-            if has_survey:
-                line += [count_cell(row["responses"], f"{prefix}.responses"),
-                         percent_cell(row["responses_percent"], f"{prefix}.responses_percent")]
-            if has_vote:
-                line += [count_cell(row["ballots"], f"{prefix}.ballots"),
-                         percent_cell(row["ballots_percent"], f"{prefix}.ballots_percent")]
-            body.append(line)
-        series = []
-        if has_survey:
-            series.append(_("Survey responses"))
-        if has_vote:
-            series.append(_("Ballots"))
-        categories = [{"label": labels.key(dimension, row["key"]),
-                       "values": ([row["responses"]] if has_survey else []) + ([row["ballots"]] if has_vote else [])}
-                      for row in rows]
-        values = [v for c in categories for v in c["values"]]
-        figure = chart(chart_id=f"chart-participation-{dimension}",
-                       title=_("Who took part, by %(dimension)s", dimension=name.lower()),
-                       categories=categories, series=series, value_text=count_text) if any(values) else None
-        blocks.append({"heading": name, "chart": figure,
-                       "table": table(f"participation-{dimension}",
-                                      _("Who took part, by %(dimension)s", dimension=name.lower()), columns, body)})
+    kinds = [kind for kind, held in (("responses", data["has_survey"]), ("ballots", data["has_vote"])) if held]
+    blocks = [_dimension_block(dimension, rows, labels, kinds)
+              for dimension, rows in data["participation"]["by"].items()]
     paragraphs = [_("Survey responses are counted when they were submitted; each ballot is one person's vote. "
                     "Someone who answered the survey and voted is counted in both.")]
     return {"id": "participation", "title": _("Who took part"), "sheet": _("Participation"),

@@ -11,14 +11,20 @@ from consult.reports.document.labels import Labels
 from consult.voting.tipping_text import intro, sentences
 
 
-def _localities_block(p: dict[str, Any], labels: Labels, scheme_name: str) -> dict[str, Any]:
-    """Each priority's place among each locality's own ballots, under the consultation's weighting."""
+def _localities_block(p: dict[str, Any], labels: Labels, scheme_name: str,
+                      voters: dict[str, int]) -> dict[str, Any]:
+    """Each priority's place among each locality's own ballots, under the consultation's weighting. A locality's
+    places are a figure about the people who voted there (`voters`), so they go through the guard."""
     codes = [r["code"] for r in p["rows"]]
     places = sorted(p["localities"])
     columns = [(_("Priority"), False)] + [(labels.locality(c), True) for c in places]
     rank_of = {c: {r["code"]: r["rank"] for r in p["localities"][c]} for c in places}
-    rows = [[cell(code, labels.priority(code), header=True)]
-            + [count_cell(rank_of[c].get(code), f"priorities.{code}.locality.{c}.rank") for c in places]
+
+    def place_cell(code: str, place: str) -> dict[str, Any]:
+        rank = count_cell(rank_of[place].get(code), f"priorities.{code}.locality.{place}.rank")
+        return labels.guard.cells(voters.get(place, 0), [rank])[0]
+
+    rows = [[cell(code, labels.priority(code), header=True)] + [place_cell(code, place) for place in places]
             for code in codes]
     return {"heading": _("Places in each locality"),
             "paragraphs": [_("Each locality's own ballots, with \"%(scheme)s\".", scheme=scheme_name)],
@@ -88,6 +94,7 @@ def priorities_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] |
     if tipping:
         blocks.append(tipping)
     if p["localities"]:
-        blocks.append(_localities_block(p, labels, scheme_name))
+        voters = {row["key"]: row["ballots"] for row in data["participation"]["by"].get("locality", [])}
+        blocks.append(_localities_block(p, labels, scheme_name, voters))
     return {"id": "priorities", "title": _("Priority vote"), "sheet": _("Priorities"), "paragraphs": paragraphs,
             "blocks": blocks}

@@ -10,8 +10,17 @@ from consult.reports.document.cells import cell, chart, count_cell, percent_cell
 from consult.reports.document.labels import Labels
 
 
-def _flag_cell(under: bool, figure: str) -> dict[str, Any]:
+def _flag_cell(under: bool, too_few: bool, figure: str) -> dict[str, Any]:
+    """Under-represented (flagged), too few to say (never flagged), or nothing to say."""
+    if too_few:
+        return cell("too_few", _("Too few to say"), figure=figure)
     return cell(under, _("Under-represented") if under else "", figure=figure, flag=under)
+
+
+def _people_cells(labels: Labels, people: int, figures: list[tuple[str, Any, str]]) -> list[dict[str, Any]]:
+    """The count, share and difference of `people` people (figures: (kind, value, figure key)), guarded."""
+    makers = {"count": count_cell, "share": percent_cell, "difference": points_cell}
+    return labels.guard.cells(people, [makers[kind](value, key) for kind, value, key in figures])
 
 
 def _locality_block(rep: dict[str, Any], labels: Labels, kinds: list[tuple[str, str]]) -> dict[str, Any]:
@@ -30,13 +39,16 @@ def _locality_block(rep: dict[str, Any], labels: Labels, kinds: list[tuple[str, 
                 count_cell(row["population"], f"{prefix}.population"),
                 percent_cell(row["population_share"], f"{prefix}.population_share")]
         for kind, _name in kinds:
-            line += [count_cell(row[kind], f"{prefix}.{kind}"),
-                     percent_cell(row[f"{kind}_share"], f"{prefix}.{kind}_share"),
-                     points_cell(row[f"{kind}_difference"], f"{prefix}.{kind}_difference"),
-                     _flag_cell(row[f"{kind}_under"], f"{prefix}.{kind}_under")]
+            line += _people_cells(labels, row[kind], [("count", row[kind], f"{prefix}.{kind}"),
+                                                      ("share", row[f"{kind}_share"], f"{prefix}.{kind}_share"),
+                                                      ("difference", row[f"{kind}_difference"],
+                                                       f"{prefix}.{kind}_difference")])
+            line.append(_flag_cell(row[f"{kind}_under"], row.get(f"{kind}_too_few", False),
+                                   f"{prefix}.{kind}_under"))
         rows.append(line)
     categories = [{"label": labels.locality(r["locality"]),
-                   "values": [r["population_share"]] + [r[f"{kind}_share"] for kind, _name in kinds]}
+                   "values": [r["population_share"]] + [labels.guard.value(r[kind], r[f"{kind}_share"])
+                                                        for kind, _name in kinds]}
                   for r in loc["rows"]]
     notes = []
     if any(kind == "responses" for kind, _name in kinds) and loc["responses_elsewhere"]:
@@ -48,6 +60,20 @@ def _locality_block(rep: dict[str, Any], labels: Labels, kinds: list[tuple[str, 
                    value_text=percent_text) if rows else None
     return {"heading": _("By locality"), "paragraphs": notes, "chart": figure,
             "table": table("rep-locality", caption, columns, rows, groups=groups)}
+
+
+def _band_note(t: dict[str, Any], labels: Labels) -> str:
+    """How many answered, did not say, and (for a targeted band type) were outside the target population.
+    For one locality these are figures about its people, so they are guarded; for all localities, totals."""
+    def figure(n: int) -> str:
+        return f"{n:,}" if t["locality"] is None else labels.guard.text(n, f"{n:,}")
+
+    note = _("%(n)s people answered this question; %(not_given)s did not say.", n=figure(t["base"]),
+             not_given=figure(t["not_given"]))
+    if t.get("targeted") and t["other"]:
+        note += " " + _("%(n)s gave an answer outside the target population and are not compared.",
+                        n=figure(t["other"]))
+    return note[:1].upper() + note[1:]  # "fewer than 5 people answered…" starts a sentence
 
 
 def _band_block(t: dict[str, Any], labels: Labels) -> dict[str, Any]:
@@ -64,21 +90,43 @@ def _band_block(t: dict[str, Any], labels: Labels) -> dict[str, Any]:
         prefix = f"representativeness.{t['band_type']}.{scope}.{row['band']}"
         rows.append([cell(row["band"], labels.band(t["band_type"], row["band"]), header=True),
                      count_cell(row["population"], f"{prefix}.population"),
-                     percent_cell(row["population_share"], f"{prefix}.population_share"),
-                     count_cell(row["count"], f"{prefix}.count"),
-                     percent_cell(row["share"], f"{prefix}.share"),
-                     points_cell(row["difference"], f"{prefix}.difference"),
-                     _flag_cell(row["under"], f"{prefix}.under")])
-    notes = [_("%(n)s people answered this question; %(not_given)s did not say.", n=f"{t['base']:,}",
-               not_given=f"{t['not_given']:,}")]
+                     percent_cell(row["population_share"], f"{prefix}.population_share")]
+                    + _people_cells(labels, row["count"], [("count", row["count"], f"{prefix}.count"),
+                                                           ("share", row["share"], f"{prefix}.share"),
+                                                           ("difference", row["difference"], f"{prefix}.difference")])
+                    + [_flag_cell(row["under"], row.get("too_few", False), f"{prefix}.under")])
+    notes = [_band_note(t, labels)]
     figure = None
     if t["locality"] is None and t["base"]:
         figure = chart(chart_id=f"chart-rep-{t['band_type']}", title=caption,
                        categories=[{"label": labels.band(t["band_type"], r["band"]),
-                                    "values": [r["population_share"], r["share"]]} for r in t["rows"]],
+                                    "values": [r["population_share"], labels.guard.value(r["count"], r["share"])]}
+                                   for r in t["rows"]],
                        series=[_("Population"), _("Survey responses")], value_text=percent_text)
     return {"heading": caption, "level": 3 if t["locality"] is None else 4, "paragraphs": notes,
             "chart": figure, "table": table(f"rep-{t['band_type']}-{scope}", caption, columns, rows)}
+
+
+def _rule_paragraphs(rep: dict[str, Any], labels: Labels) -> list[str]:
+    """Who the people who took part are compared with (the target population), and when there are too few to say."""
+    target = rep.get("target") or {}
+    if target:
+        who = "; ".join(_("%(what)s: %(bands)s", what=labels.band_types[band_type],
+                          bands=", ".join(labels.band(band_type, b) for b in bands))
+                        for band_type, bands in target.items())
+        out = [_("The target population of this consultation is %(who)s. Only those bands are compared, and "
+                 "shares are of the people in them; other bands are not compared or flagged.", who=who)]
+        band_type = rep["localities"].get("population_band_type")
+        if band_type:
+            out.append(_("Localities are compared by their population in the target bands of %(what)s.",
+                         what=labels.band_types[band_type].lower()))
+    else:
+        out = [_("The target population of this consultation is everyone who lives in its localities.")]
+    if "min_band" in rep:
+        out.append(_("A group is marked \"too few to say\" and not flagged when fewer than %(n)s people in it took "
+                     "part and fewer than %(n)s would be expected at its share of the population.",
+                     n=rep["min_band"]))
+    return out
 
 
 def representativeness_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
@@ -88,7 +136,7 @@ def representativeness_section(data: dict[str, Any], labels: Labels) -> dict[str
     paragraphs = [_("Each group's share of the people who took part, against its share of the people who live "
                     "in the area. The difference is in percentage points; a group more than %(points)s points "
                     "below its population share is marked as under-represented. People who did not say are "
-                    "left out of the shares.", points=f"{rep['margin']:g}")]
+                    "left out of the shares.", points=f"{rep['margin']:g}")] + _rule_paragraphs(rep, labels)
     blocks = [_locality_block(rep, labels, kinds)] + [_band_block(t, labels) for t in rep["bands"]]
     if rep["missing_population"]:
         blocks.append({"paragraphs": [_("No population figures by age, ethnic group or language have been "

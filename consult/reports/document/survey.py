@@ -102,7 +102,8 @@ def themes_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] | Non
                 "paragraphs": paragraphs, "blocks": []}
     columns = [(_("Theme"), False), (_("All answers"), True)] + [(labels.group(g), True) for g in themes["groups"]]
     rows = [[cell(r["theme"], labels.theme(r), header=True), count_cell(r["total"], f"themes.{r['theme']}.total")]
-            + [count_cell(r["by_group"][g], f"themes.{r['theme']}.{g}") for g in themes["groups"]]
+            + [c for g in themes["groups"] for c in labels.guard.cells(
+                r["by_group"][g], [count_cell(r["by_group"][g], f"themes.{r['theme']}.{g}")])]
             for r in themes["rows"]]
     figure = chart(chart_id="chart-themes", title=_("Written answers with each theme"),
                    description=_("A bar chart. The table after it gives the same numbers, by stakeholder group."),

@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from consult.core import privacy
 from consult.core.i18n import enabled_locales, tr
 from consult.extensions import db
 from consult.surveys import exports, profile
@@ -29,6 +30,13 @@ def _filters(survey: Survey) -> dict[str, str | None]:
     if (group and group not in groups) or (place and place not in places):
         abort(400, description=_("Choose one of the options"))
     return {"stakeholder_group": group, "locality": place}
+
+
+def _small_notice(data: dict[str, Any]) -> str | None:
+    """Staff see every breakdown figure; those about fewer people than the public may see are marked."""
+    small = any(privacy.too_few(n) for r in data["questions"] for part in r.get("by", {}).values()
+                for n in [part["base"], *part["counts"].values()])
+    return privacy.staff_notice() if small else None
 
 
 @bp.route("/surveys/<int:survey_id>/results")
@@ -52,7 +60,8 @@ def results(survey_id):
     return render_template("surveys/results.html", survey=survey, data=data, filters=filters, breakdown=breakdown,
                            columns=columns, groups=groups, places=places,
                            by_code=answering.questions_by_code(survey), text_kinds=TEXT_KINDS,
-                           can_manage=can_manage_survey(current_user, survey))
+                           can_manage=can_manage_survey(current_user, survey), too_few=privacy.too_few,
+                           small_notice=_small_notice(data))
 
 
 @bp.route("/surveys/<int:survey_id>/results/text")
