@@ -1,5 +1,6 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -112,3 +113,13 @@ class WeightsForm:
     @property
     def error_list(self) -> list[dict[str, str]]:
         return [{"text": message, "href": f"#{field}"} for field, message in self.errors.items()]
+
+
+class LeadForm(FlaskForm):
+    """Who leads the consultation; the choices (active facilitators and commissioners) are set by the view."""
+
+    lead = ChoiceRadioField(_l("Who leads this consultation?"), coerce=int, widget=GovRadioInput(),
+                            description=_l("The lead manages the consultation's settings. Facilitators of the "
+                                           "localities it covers still issue codes and enter paper ballots there."),
+                            validators=[InputRequired(message=_l("Choose who leads the consultation"))])
+    submit = SubmitField(_l("Save the lead"), widget=GovSubmitInput())

@@ -6,14 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.consultations import lifecycle, parts, services
-from consult.consultations.forms import ConsultationForm, WeightsForm
+from consult.consultations.forms import ConsultationForm, LeadForm, WeightsForm
 from consult.consultations.models import Consultation
 from consult.consultations.permissions import (
+    can_choose_lead,
     can_create_consultation,
     can_list_consultations,
     can_manage_consultation,
     can_view_consultation,
     can_view_results,
+    can_work_consultation,
 )
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import locale_name, tr
@@ -118,7 +120,7 @@ def edit(consultation_id):
 @login_required
 def show(consultation_id):
     consultation = db.get_or_404(Consultation, consultation_id)
-    if not (can_manage_consultation(current_user, consultation) or can_view_results(current_user, consultation)):
+    if not (can_work_consultation(current_user, consultation) or can_view_results(current_user, consultation)):
         abort(403)
     return _render_show(consultation)
 
@@ -142,9 +144,29 @@ def weights(consultation_id):
             400 if form.errors else 200)
 
 
+@bp.route("/consultations/<int:consultation_id>/lead", methods=["GET", "POST"])
+@login_required
+def lead(consultation_id):
+    consultation = db.get_or_404(Consultation, consultation_id)
+    if not can_choose_lead(current_user):
+        abort(403)
+    candidates = {person.id: person for person in services.lead_candidates()}
+    form = LeadForm(data={"lead": consultation.lead_id} if request.method == "GET" else None)
+    form.lead.choices = [(pid, f"{person.name} ({person.email})") for pid, person in candidates.items()]
+    if form.validate_on_submit():
+        done = save_form(form, lambda: services.set_lead(consultation, candidates.get(form.lead.data),
+                                                         actor=current_user),
+                         done=_("The consultation's lead is saved."), then=_show(consultation))
+        if done:
+            return done
+    return form_page("consultations/lead.html", form, consultation=consultation)
+
+
 def _render_show(consultation: Consultation, error: str | None = None, status: int = 200):
     return render_template("consultations/show.html", consultation=consultation,
                            can_manage=can_manage_consultation(current_user, consultation),
+                           can_work=can_work_consultation(current_user, consultation),
+                           can_choose_lead=can_choose_lead(current_user),
                            translations=services.translation_status(consultation),
                            tally_job=queue.latest_tally(consultation), confirm=ConfirmForm(),
                            error=error), status
