@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from consult.accounts.services import find_user_by_email
 from consult.consultations.models import ConsultationStatus
-from consult.consultations.services import get_by_slug, import_consultation
+from consult.consultations.services import get_by_slug, import_consultation, set_lead
 from consult.core.models import utcnow
 
 GROUPS = [{"code": code} for code in ("service_user", "carer", "practitioner", "provider", "voluntary", "resident")]
@@ -95,13 +96,27 @@ def _carers(now):
     }
 
 
+#: Who leads each demo consultation: the facilitator of six of the seven localities leads the county-wide vote
+#: on older people's services; a commissioner leads the carers' vote. The Seaham facilitator leads neither, and
+#: works Seaham only (its voting codes, paper ballots and paper forms).
+LEADS = {"older-people-2027": "facilitator@consult.example", "carers-support-2026": "commissioner@consult.example"}
+
+
+def _lead(consultation) -> None:
+    lead = find_user_by_email(LEADS[consultation.slug])
+    if lead is not None:
+        set_lead(consultation, lead, channel="cli")
+
+
 def load_consultations_demo() -> None:
     """Create the demo consultations if they are not there yet (idempotent)."""
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     if get_by_slug("older-people-2027") is None:
         consultation = import_consultation(_older_people(now), channel="cli")
         consultation.status, consultation.opened_at = ConsultationStatus.OPEN, consultation.opens_at
+        _lead(consultation)
     if get_by_slug("carers-support-2026") is None:
         consultation = import_consultation(_carers(now), channel="cli")
+        _lead(consultation)
         consultation.status = ConsultationStatus.CLOSED
         consultation.opened_at, consultation.closed_at = consultation.opens_at, consultation.closes_at

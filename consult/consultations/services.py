@@ -127,14 +127,15 @@ def lead_candidates() -> list[User]:
                                    .order_by(User.name, User.id)))
 
 
-def set_lead(consultation: Consultation, lead: User | None, *, actor=None) -> None:
+def set_lead(consultation: Consultation, lead: User | None, *, actor=None, channel: str = "web") -> None:
     """Choose who leads the consultation: an active facilitator or commissioner."""
     if lead is None or not lead.active or lead.role not in LEAD_ROLES:
         raise ConsultationError(_("Choose an active facilitator or commissioner to lead the consultation."), "lead")
     before = {"lead": consultation.lead.email if consultation.lead else None}
     consultation.lead = lead
     db.session.flush()
-    record_change("consultation.lead", consultation, before=before, after={"lead": lead.email}, actor=actor)
+    record_change("consultation.lead", consultation, before=before, after={"lead": lead.email}, actor=actor,
+                  channel=channel)
 
 
 def set_reminder_days(consultation: Consultation, days: int | None, *, actor=None) -> None:
