@@ -254,7 +254,7 @@ def _world(phase: str) -> dict:
         "survey_id": survey.id, "section_id": section.id, "question_id": question.id,
         "priority_id": consultation.vote.priorities[0].id, "theme_id": parts["theme"].id, "code": "ideas",
         "fmt": "html", "locale": "cy", "n": 1, "token": "no-such-image", "year_id": year.id,
-        "intention_id": db.session.scalar(select(Intention.id).limit(1))}}
+        "intention_id": db.session.scalar(select(Intention.id).limit(1)), "elsewhere_id": elsewhere.id}}
 
 
 def _url(rule: str, values: dict) -> str:
@@ -302,4 +302,22 @@ def test_every_route_for_every_role(app, phase):
             if refused == (role in allowed[phase]):
                 wrong.append(f"{method} {url} as {role}: {'refused' if refused else 'allowed'} "
                              f"({response.status_code})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_running_one_consultation_gives_no_say_in_another(app):
+    """The closed consultation elsewhere: its own locality's facilitator keys in its paper ballots; the lead and
+    the facilitators of A and B, who run the first consultation, are refused there."""
+    world = _world("open")
+    allowed = {"/edit": ADMIN, "/weights": ADMIN, "/codes": ADMIN | {"other facilitator"},
+               "/paper": ADMIN | {"other facilitator"}, "": ADMIN | {"other facilitator", "commissioner"}}
+    wrong = []
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            login(client, world["people"][role])
+        for path, roles in allowed.items():
+            response = client.get(f"/consultations/{world['values']['elsewhere_id']}{path}")
+            if _refused(response) == (role in roles):
+                wrong.append(f"{path or '/'} as {role}: {response.status_code}")
     assert not wrong, "\n".join(wrong)

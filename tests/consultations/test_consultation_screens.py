@@ -266,3 +266,20 @@ def test_administrators_choose_the_lead_among_active_facilitators_and_commission
     client.post("/logout")
     login(client, facilitator)
     assert client.get(f"/consultations/{c.id}/weights").status_code == 403
+
+
+def test_a_facilitator_lists_the_consultations_they_lead_or_whose_localities_they_facilitate(client,
+                                                                                             facilitator_in_pet):
+    facilitator, pet = facilitator_in_pet
+    elsewhere = make_locality(code="SEA")
+    covering = make_consultation(localities=[pet, elsewhere], slug="covers-pet", title={"en": "Covers Peterlee"})
+    led = make_consultation(localities=[elsewhere], slug="led-by-them", title={"en": "Led by them"},
+                            lead=facilitator)
+    make_consultation(localities=[elsewhere], slug="not-theirs", title={"en": "Somebody else's"})
+    db.session.commit()
+    login(client, facilitator)
+    page = client.get("/consultations").get_data(as_text=True)
+    assert "Covers Peterlee" in page and "Led by them" in page and "Somebody else" not in page
+    # Covering their locality lets them work it, not manage it.
+    assert client.get(f"/consultations/{covering.id}/edit").status_code == 403
+    assert client.get(f"/consultations/{led.id}/edit").status_code == 200
