@@ -25,3 +25,21 @@ def test_demo_builds_a_realistic_county_and_is_idempotent():
     totals = (count(Locality), count(PlanningGroup), count(Membership), count(User))
     assert load_demo() == []
     assert (count(Locality), count(PlanningGroup), count(Membership), count(User)) == totals
+
+
+def test_demo_consultations_have_leads_and_the_seaham_facilitator_works_only_seaham():
+    from consult.accounts.services import find_user_by_email
+    from consult.consultations import permissions as perm
+    from consult.consultations.services import get_by_slug
+
+    load_demo()
+    fatima, gareth, chris = (find_user_by_email(e) for e in (
+        "facilitator@consult.example", "facilitator.seaham@consult.example", "commissioner@consult.example"))
+    older, carers = get_by_slug("older-people-2027"), get_by_slug("carers-support-2026")
+    assert (older.lead, carers.lead) == (fatima, chris)
+    assert perm.can_manage_consultation(fatima, older) and not perm.can_manage_consultation(fatima, carers)
+    assert perm.can_manage_consultation(chris, carers)
+    for consultation in (older, carers):
+        assert not perm.can_manage_consultation(gareth, consultation)
+        assert [loc.code for loc in perm.localities_worked_by(gareth, consultation)] == ["SEA"]
+    assert sorted(loc.code for loc in perm.localities_worked_by(fatima, carers)) == ["EAS", "HOR", "PET"]

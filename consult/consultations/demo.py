@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from consult.accounts.models import User
+from consult.accounts.services import find_user_by_email
 from consult.consultations import counting
 from consult.consultations.models import ConsultationStatus
-from consult.consultations.services import get_by_slug, import_consultation
+from consult.consultations.services import get_by_slug, import_consultation, set_lead
 from consult.core.models import utcnow
-from consult.core.permissions import Role
-from consult.extensions import db
 
 GROUPS = [{"code": code} for code in ("service_user", "carer", "practitioner", "provider", "voluntary", "resident")]
 
@@ -103,8 +99,18 @@ def _carers(now):
 
 def _agreed(consultation, reason: str):
     """The demo commissioner agreed how votes are counted before the consultation opened."""
-    commissioner = db.session.scalar(select(User).where(User.role == Role.COMMISSIONER).order_by(User.id).limit(1))
-    counting.agree(consultation, reason=reason, actor=commissioner, channel="cli")
+    counting.agree(consultation, reason=reason, actor=find_user_by_email("commissioner@consult.example"),
+                   channel="cli")
+#: Who leads each demo consultation: the facilitator of six of the seven localities leads the county-wide vote
+#: on older people's services; a commissioner leads the carers' vote. The Seaham facilitator leads neither, and
+#: works Seaham only (its voting codes, paper ballots and paper forms).
+LEADS = {"older-people-2027": "facilitator@consult.example", "carers-support-2026": "commissioner@consult.example"}
+
+
+def _lead(consultation) -> None:
+    lead = find_user_by_email(LEADS[consultation.slug])
+    if lead is not None:
+        set_lead(consultation, lead, channel="cli")
 
 
 def load_consultations_demo() -> None:
@@ -115,8 +121,10 @@ def load_consultations_demo() -> None:
         _agreed(consultation, "Agreed at the partnership board: each group's votes together carry its weight, "
                               "so that the most numerous group does not simply win.")
         consultation.status, consultation.opened_at = ConsultationStatus.OPEN, consultation.opens_at
+        _lead(consultation)
     if get_by_slug("carers-support-2026") is None:
         consultation = import_consultation(_carers(now), channel="cli")
         _agreed(consultation, "Agreed at the carers' partnership board before voting opened.")
+        _lead(consultation)
         consultation.status = ConsultationStatus.CLOSED
         consultation.opened_at, consultation.closed_at = consultation.opens_at, consultation.closes_at

@@ -123,3 +123,13 @@ class AgreeCountingForm(FlaskForm):
                            validators=[InputRequired(_l("Say why these weights are right for this consultation.")),
                                        Length(max=2000, message=_l("The reason must be 2,000 characters or fewer."))])
     submit = SubmitField(_l("Agree how votes are counted"), widget=GovSubmitInput())
+
+
+class LeadForm(FlaskForm):
+    """Who leads the consultation; the choices (active facilitators and commissioners) are set by the view."""
+
+    lead = ChoiceRadioField(_l("Who leads this consultation?"), coerce=int, widget=GovRadioInput(),
+                            description=_l("The lead manages the consultation's settings. Facilitators of the "
+                                           "localities it covers still issue codes and enter paper ballots there."),
+                            validators=[InputRequired(message=_l("Choose who leads the consultation"))])
+    submit = SubmitField(_l("Save the lead"), widget=GovSubmitInput())

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, Column, Float, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from consult.accounts.models import User
 from consult.core.models import StrEnumType, UTCDateTime, enum_validator, utcnow
 from consult.extensions import db
 from consult.localities.models import Locality, StakeholderGroup
@@ -95,6 +96,7 @@ class Consultation(db.Model):
     target_population: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
 
     localities: Mapped[list[Locality]] = relationship(secondary=consultation_localities, order_by=Locality.code)
+    lead: Mapped[User | None] = relationship(foreign_keys=[lead_id])
     group_weights: Mapped[list[ConsultationGroupWeight]] = relationship(
         back_populates="consultation", cascade="all, delete-orphan")
     # `vote` (consult.voting) and `survey` (consult.surveys) are attached by those domains' models, which build

@@ -15,9 +15,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from consult.accounts.models import User
 from consult.consultations import counting, parts
 from consult.consultations.models import Consultation, ConsultationGroupWeight
-from consult.consultations.permissions import can_manage_consultation
+from consult.consultations.permissions import LEAD_ROLES, can_work_consultation
 from consult.consultations.spec import ReferenceSpec, SpecError, read_spec
 from consult.core.errors import RuleError
 from consult.core.i18n import locale_name, missing_locales
@@ -38,12 +39,13 @@ def get_by_slug(slug: str) -> Consultation | None:
 
 
 def consultations_for(user) -> list[Consultation]:
-    """Everyone's for administrators and commissioners; a facilitator's own and their localities'."""
+    """Everyone's for administrators and commissioners; for a facilitator, those they lead and those covering a
+    locality where they facilitate a planning group."""
     stmt = select(Consultation).order_by(Consultation.opens_at.desc(), Consultation.slug)
     items = list(db.session.scalars(stmt))
     if has_role(user, Role.ADMIN, Role.COMMISSIONER):
         return items
-    return [c for c in items if can_manage_consultation(user, c)]
+    return [c for c in items if can_work_consultation(user, c)]
 
 
 def _check_slug(slug: str, consultation: Consultation | None) -> str:
@@ -86,7 +88,10 @@ def save_consultation(consultation: Consultation | None, *, slug: str, default_l
         # Every stakeholder group takes part by default, with its usual weight.
         weights = [ConsultationGroupWeight(stakeholder_group=sg, weight=sg.weight)
                    for sg in db.session.scalars(select(StakeholderGroup))]
-        consultation = Consultation(created_by_id=getattr(actor, "id", None), group_weights=weights)
+        # Whoever creates a consultation leads it; one made with no person behind it (the command line) has no lead
+        # until an administrator chooses one.
+        consultation = Consultation(created_by_id=getattr(actor, "id", None), lead_id=getattr(actor, "id", None),
+                                    group_weights=weights)
     else:
         if consultation.status.has_ended:
             raise ConsultationError(_("A closed consultation cannot be changed."), "slug")
@@ -114,6 +119,23 @@ def snapshot(consultation: Consultation) -> dict[str, Any]:
         "vote": None if vote is None else {"method": vote.method, "points_budget": vote.points_budget,
                                            "max_choices": vote.max_choices, "weighting": vote.weighting},
     }
+
+
+def lead_candidates() -> list[User]:
+    """The people who may lead a consultation: active facilitators and commissioners, by name."""
+    return list(db.session.scalars(select(User).where(User.active.is_(True), User.role.in_(LEAD_ROLES))
+                                   .order_by(User.name, User.id)))
+
+
+def set_lead(consultation: Consultation, lead: User | None, *, actor=None, channel: str = "web") -> None:
+    """Choose who leads the consultation: an active facilitator or commissioner."""
+    if lead is None or not lead.active or lead.role not in LEAD_ROLES:
+        raise ConsultationError(_("Choose an active facilitator or commissioner to lead the consultation."), "lead")
+    before = {"lead": consultation.lead.email if consultation.lead else None}
+    consultation.lead = lead
+    db.session.flush()
+    record_change("consultation.lead", consultation, before=before, after={"lead": lead.email}, actor=actor,
+                  channel=channel)
 
 
 def set_reminder_days(consultation: Consultation, days: int | None, *, actor=None) -> None:

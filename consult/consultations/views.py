@@ -7,15 +7,17 @@ from flask_login import current_user, login_required
 
 from consult.accounts.models import User
 from consult.consultations import counting, lifecycle, parts, services
-from consult.consultations.forms import AgreeCountingForm, ConsultationForm, WeightsForm
+from consult.consultations.forms import AgreeCountingForm, ConsultationForm, LeadForm, WeightsForm
 from consult.consultations.models import Consultation
 from consult.consultations.permissions import (
     can_agree_counting,
+    can_choose_lead,
     can_create_consultation,
     can_list_consultations,
     can_manage_consultation,
     can_view_consultation,
     can_view_results,
+    can_work_consultation,
 )
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import locale_name, tr
@@ -120,7 +122,7 @@ def edit(consultation_id):
 @login_required
 def show(consultation_id):
     consultation = db.get_or_404(Consultation, consultation_id)
-    if not (can_manage_consultation(current_user, consultation) or can_view_results(current_user, consultation)):
+    if not (can_work_consultation(current_user, consultation) or can_view_results(current_user, consultation)):
         abort(403)
     return _render_show(consultation)
 
@@ -145,6 +147,24 @@ def weights(consultation_id):
             400 if form.errors else 200)
 
 
+@bp.route("/consultations/<int:consultation_id>/lead", methods=["GET", "POST"])
+@login_required
+def lead(consultation_id):
+    consultation = db.get_or_404(Consultation, consultation_id)
+    if not can_choose_lead(current_user):
+        abort(403)
+    candidates = {person.id: person for person in services.lead_candidates()}
+    form = LeadForm(data={"lead": consultation.lead_id} if request.method == "GET" else None)
+    form.lead.choices = [(pid, f"{person.name} ({person.email})") for pid, person in candidates.items()]
+    if form.validate_on_submit():
+        done = save_form(form, lambda: services.set_lead(consultation, candidates.get(form.lead.data),
+                                                         actor=current_user),
+                         done=_("The consultation's lead is saved."), then=_show(consultation))
+        if done:
+            return done
+    return form_page("consultations/lead.html", form, consultation=consultation)
+
+
 def _render_show(consultation: Consultation, error: str | None = None, status: int = 200,
                  agree_form: AgreeCountingForm | None = None):
     agreed_by = db.session.get(User, consultation.weights_agreed_by_id) if consultation.weights_agreed_by_id else None
@@ -153,6 +173,8 @@ def _render_show(consultation: Consultation, error: str | None = None, status: i
                            can_agree=can_agree_counting(current_user, consultation),
                            agree_form=agree_form or AgreeCountingForm(), agreed_by=agreed_by,
                            groups=counting.groups(consultation),
+                           can_work=can_work_consultation(current_user, consultation),
+                           can_choose_lead=can_choose_lead(current_user),
                            translations=services.translation_status(consultation),
                            tally_job=queue.latest_tally(consultation), confirm=ConfirmForm(),
                            error=error), status

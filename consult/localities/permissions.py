@@ -18,14 +18,13 @@ def facilitates(user, planning_group) -> bool:
     return signed_in(user) and any(f.id == user.id for f in planning_group.facilitators)
 
 
-def facilitates_in_localities(user, locality_ids) -> bool:
-    """The person facilitates a planning group in one of these localities."""
+def facilitated_locality_ids(user, locality_ids) -> set[int]:
+    """Those of these localities where the person facilitates a planning group."""
     if not signed_in(user) or not locality_ids:
-        return False
-    stmt = (select(PlanningGroup.id).join(planning_group_facilitators)
-            .where(planning_group_facilitators.c.user_id == user.id, PlanningGroup.locality_id.in_(locality_ids))
-            .limit(1))
-    return db.session.scalar(stmt) is not None
+        return set()
+    stmt = (select(PlanningGroup.locality_id).join(planning_group_facilitators)
+            .where(planning_group_facilitators.c.user_id == user.id, PlanningGroup.locality_id.in_(locality_ids)))
+    return set(db.session.scalars(stmt))
 
 
 def can_list_planning_groups(user) -> bool:

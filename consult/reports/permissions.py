@@ -7,7 +7,8 @@ from consult.localities.permissions import can_manage_reference_data
 
 
 def can_view_full_report(user, consultation) -> bool:
-    """The full report (written answers, raw data): commissioners and the consultation's facilitators, always."""
+    """The full report (written answers, raw data): whoever sees the unpublished results (commissioners, the
+    consultation's lead, administrators, facilitators of its localities), always."""
     return can_view_unpublished_results(user, consultation)
 
 
@@ -29,7 +30,7 @@ def can_view_live_participation(user, consultation) -> bool:
 
 
 def can_tag_free_text(user, consultation) -> bool:
-    """Facilitators (and administrators) who manage the consultation tag written answers with themes."""
+    """The consultation's managers (its lead, administrators) tag written answers with themes."""
     return can_manage_consultation(user, consultation)
 
 

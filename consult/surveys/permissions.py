@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from consult.consultations.permissions import can_manage_consultation, can_view_consultation
+from consult.consultations.permissions import (
+    can_manage_consultation,
+    can_view_consultation,
+    can_view_unpublished_results,
+    can_work_consultation,
+)
 from consult.core.permissions import Role, has_role, is_admin, is_commissioner, is_facilitator
 
 
@@ -29,11 +34,19 @@ def can_view_survey(user, survey) -> bool:
 
 
 def can_enter_paper_responses(user, survey) -> bool:
+    """A consultation's survey: the people who run the consultation, each for the localities they work
+    (surveys.services.paper refuses a form from anyone else's); a standalone one: whoever manages it."""
+    if survey.consultation is not None:
+        return can_work_consultation(user, survey.consultation)
     return can_manage_survey(user, survey)
 
 
 def can_view_survey_results(user, survey) -> bool:
-    """Survey answers (free text included) are for the survey's managers and commissioners, never public."""
+    """Survey answers (free text included) are never public: a consultation's are for whoever sees its
+    unpublished results (commissioners, its lead, administrators, facilitators of its localities); a
+    standalone survey's for its managers and commissioners."""
+    if survey.consultation is not None:
+        return can_view_unpublished_results(user, survey.consultation)
     return is_commissioner(user) or can_manage_survey(user, survey)
 
 

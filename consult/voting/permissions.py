@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from consult.consultations.permissions import can_manage_consultation
+from consult.consultations.permissions import can_manage_consultation, can_work_consultation
 from consult.core.clock import utcnow
 from consult.core.permissions import signed_in
 from consult.extensions import db
@@ -45,9 +45,11 @@ def can_manage_priorities(user, consultation) -> bool:
 
 
 def can_issue_voting_codes(user, consultation) -> bool:
-    """The consultation's managers, before voting closes."""
+    """The people who run the consultation (its managers, facilitators of a covered locality), before voting
+    closes. Codes belong to the consultation, not to a locality (their holder says where they live when they
+    vote), so a facilitator issues them for the whole consultation, recorded as theirs."""
     return (consultation.vote is not None and not consultation.status.has_ended
-            and can_manage_consultation(user, consultation))
+            and can_work_consultation(user, consultation))
 
 
 def paper_entry_open(consultation, now: datetime | None = None) -> bool:
@@ -58,8 +60,15 @@ def paper_entry_open(consultation, now: datetime | None = None) -> bool:
 
 
 def can_enter_paper_ballots(user, consultation, now=None) -> bool:
-    """The consultation's managers, from the opening until results are published (paper forms arrive late)."""
-    return paper_entry_open(consultation, now) and can_manage_consultation(user, consultation)
+    """The people who run the consultation, from the opening until results are published (paper forms arrive
+    late); each for the localities they work (consultations.permissions.localities_worked_by)."""
+    return paper_entry_open(consultation, now) and can_work_consultation(user, consultation)
+
+
+def can_work_vote(user, consultation) -> bool:
+    """The voting codes and paper ballot pages (what was issued and keyed in so far): the people who run the
+    consultation; whether they may still issue or key in is can_issue_voting_codes / can_enter_paper_ballots."""
+    return consultation.vote is not None and can_work_consultation(user, consultation)
 
 
 def can_recalculate_results(user, consultation) -> bool:

@@ -23,7 +23,7 @@ def test_invitations_outbox_and_unsubscribe_pages(page, tmp_path):
     make_user(role="admin", email="admin-inv@example.org")
     make_planning_group(locality=pet, facilitators=[facilitator])
     consultation = make_consultation(localities=[pet], groups=[carer], status="open", vote={"method": "ranking"},
-                                     title={"en": "Day care", "ur": "دن کی دیکھ بھال"})
+                                     lead=facilitator, title={"en": "Day care", "ur": "دن کی دیکھ بھال"})
     member = make_user(email="member-inv@example.org", preferred_locale="ur")
     db.session.add(Subscription(user_id=member.id, consultation_id=consultation.id))
     db.session.commit()

@@ -134,6 +134,7 @@ def test_facilitator_voting_pages_are_accessible(page):
     consultation, _ = _consultation("facilitated", "ranking")
     consultation.status = "draft"
     facilitator = make_user(role="facilitator", email="fac-voting@example.org")
+    consultation.lead = facilitator
     make_planning_group(locality=consultation.localities[0], facilitators=[facilitator])
     db.session.commit()
     page.visit("/login")

@@ -16,44 +16,64 @@ def people():
     make_planning_group(locality=home, facilitators=[local])
     make_planning_group(locality=elsewhere, facilitators=[other])
     return home, {"anonymous": AnonymousUserMixin(), "member": make_user(role="member"),
-                  "local facilitator": local, "other facilitator": other,
+                  "lead": make_user(role="facilitator"), "local facilitator": local, "other facilitator": other,
                   "commissioner": make_user(role="commissioner"), "admin": make_user(role="admin"),
                   "deactivated admin": make_user(role="admin", active=False)}
 
 
+EVERYONE = {"anonymous", "member", "lead", "local facilitator", "other facilitator", "commissioner", "admin",
+            "deactivated admin"}
+
+
 @pytest.mark.parametrize("status, allowed", [
-    ("draft", {"local facilitator", "admin"}),
-    ("open", {"anonymous", "member", "local facilitator", "other facilitator", "commissioner", "admin",
-              "deactivated admin"}),
-    ("published", {"anonymous", "member", "local facilitator", "other facilitator", "commissioner", "admin",
-                   "deactivated admin"}),
+    ("draft", {"lead", "local facilitator", "admin"}),
+    ("open", EVERYONE),
+    ("published", EVERYONE),
 ])
-def test_a_draft_is_seen_only_by_the_people_who_manage_it(people, status, allowed):
+def test_a_draft_is_seen_only_by_the_people_who_run_it(people, status, allowed):
     home, who = people
-    consultation = make_consultation(localities=[home], status=status)
+    consultation = make_consultation(localities=[home], status=status, lead=who["lead"])
     assert {name for name, user in who.items() if perm.can_view_consultation(user, consultation)} == allowed
 
 
-def test_who_manages_lists_and_creates(people):
+def test_its_lead_and_administrators_manage_it_and_facilitators_of_its_localities_work_it(people):
     home, who = people
-    consultation = make_consultation(localities=[home])
-    assert {n for n, u in who.items() if perm.can_manage_consultation(u, consultation)} == {"local facilitator",
-                                                                                           "admin"}
+    consultation = make_consultation(localities=[home, make_locality()], lead=who["lead"])
+    assert {n for n, u in who.items() if perm.can_manage_consultation(u, consultation)} == {"lead", "admin"}
+    assert {n for n, u in who.items() if perm.can_work_consultation(u, consultation)} == {
+        "lead", "local facilitator", "admin"}
+    assert perm.localities_worked_by(who["local facilitator"], consultation) == [home]
+    assert perm.localities_worked_by(who["lead"], consultation) == consultation.localities
+    assert perm.localities_worked_by(who["other facilitator"], consultation) == []
+
+
+def test_who_lists_creates_and_chooses_the_lead(people):
+    _home, who = people
     assert {n for n, u in who.items() if perm.can_list_consultations(u)} == {
-        "local facilitator", "other facilitator", "commissioner", "admin"}
+        "lead", "local facilitator", "other facilitator", "commissioner", "admin"}
     assert {n for n, u in who.items() if perm.can_create_consultation(u)} == {
-        "local facilitator", "other facilitator", "admin"}
-    consultation.created_by_id = who["other facilitator"].id
-    assert perm.can_manage_consultation(who["other facilitator"], consultation)
+        "lead", "local facilitator", "other facilitator", "admin"}
+    assert {n for n, u in who.items() if perm.can_choose_lead(u)} == {"admin"}
+
+
+def test_the_lead_is_a_person_not_whoever_created_it(people):
+    home, who = people
+    consultation = make_consultation(localities=[home], created_by_id=who["other facilitator"].id)
+    assert {n for n, u in who.items() if perm.can_manage_consultation(u, consultation)} == {"admin"}
+    commissioner = who["commissioner"]
+    consultation.lead = commissioner
+    assert perm.can_manage_consultation(commissioner, consultation)
+    commissioner.role = "member"  # a lead who is no longer staff leads nothing
+    assert not perm.can_manage_consultation(commissioner, consultation)
 
 
 @pytest.mark.parametrize("status, public", [("draft", False), ("open", False), ("closed", False),
                                             ("published", True)])
 def test_results_are_public_once_published(people, status, public):
     home, who = people
-    consultation = make_consultation(localities=[home], status=status)
+    consultation = make_consultation(localities=[home], status=status, lead=who["lead"])
     assert {n for n, u in who.items() if perm.can_view_results(u, consultation)} == (
-        set(who) if public else {"local facilitator", "commissioner", "admin"})
+        set(who) if public else {"lead", "local facilitator", "commissioner", "admin"})
 
 
 def test_a_status_is_read_as_its_member_with_named_properties():

@@ -2,6 +2,7 @@ import pytest
 from sqlalchemy import func, select
 
 from consult.consultations.models import Consultation
+from consult.core.models import AuditEvent
 from consult.extensions import db
 from consult.jobs.models import JobRecord
 from consult.localities.models import StakeholderGroup
@@ -44,6 +45,7 @@ def test_facilitator_creates_a_consultation(client, facilitator_in_pet):
     assert c.vote.method == "points" and c.vote.points_budget == 10
     assert c.weights() == {"carer": 2.0}
     assert c.created_by_id == facilitator.id
+    assert c.lead_id == facilitator.id  # whoever creates a consultation leads it
 
 
 def test_summer_times_are_converted_from_british_summer_time(client, facilitator_in_pet):
@@ -79,9 +81,11 @@ def test_who_may_manage_a_consultation(client, facilitator_in_pet):
     elsewhere = make_user(role="facilitator")
     make_planning_group(locality=make_locality(code="SEA"), facilitators=[elsewhere])
     member, commissioner = make_user(), make_user(role="commissioner")
-    c = make_consultation(localities=[pet], status="draft")
+    lead = make_user(role="facilitator")
+    c = make_consultation(localities=[pet], status="draft", lead=lead)
     db.session.commit()
-    for user, manage, view in ((facilitator, 200, 200), (elsewhere, 403, 403), (member, 403, 403),
+    # The lead manages it; the facilitator of the locality it covers sees it but does not change its settings.
+    for user, manage, view in ((lead, 200, 200), (facilitator, 403, 200), (elsewhere, 403, 403), (member, 403, 403),
                                (commissioner, 403, 200)):
         login(client, user)
         assert client.get(f"/consultations/{c.id}/edit").status_code == manage, user.role
@@ -99,7 +103,7 @@ def test_who_may_manage_a_consultation(client, facilitator_in_pet):
 
 def test_open_close_publish(client, facilitator_in_pet, app):
     facilitator, pet = facilitator_in_pet
-    c = make_consultation(localities=[pet], status="draft", vote={"method": "ranking"})
+    c = make_consultation(localities=[pet], lead=facilitator, status="draft", vote={"method": "ranking"})
     db.session.commit()
     login(client, facilitator)
     assert client.post(f"/consultations/{c.id}/publish").status_code == 409  # not closed yet
@@ -124,7 +128,7 @@ def test_open_close_publish(client, facilitator_in_pet, app):
 
 def test_cannot_open_a_vote_without_two_priorities(client, facilitator_in_pet):
     facilitator, pet = facilitator_in_pet
-    c = make_consultation(localities=[pet], status="draft", vote={"method": "ranking", "priorities": ["ONLY"]})
+    c = make_consultation(localities=[pet], lead=facilitator, status="draft", vote={"method": "ranking", "priorities": ["ONLY"]})
     db.session.commit()
     login(client, facilitator)
     response = client.post(f"/consultations/{c.id}/open")
@@ -136,7 +140,7 @@ def test_cannot_open_a_vote_without_two_priorities(client, facilitator_in_pet):
 def test_how_votes_are_counted_is_fixed_once_open_but_the_details_may_change(client, facilitator_in_pet):
     facilitator, pet = facilitator_in_pet
     carer = db.session.scalar(select(StakeholderGroup))
-    c = make_consultation(localities=[pet], groups=[carer], status="open",
+    c = make_consultation(localities=[pet], lead=facilitator, groups=[carer], status="open",
                           vote={"method": "points", "points_budget": 10}, slug="fixed")
     db.session.commit()
     login(client, facilitator)
@@ -157,7 +161,7 @@ def test_weights_screen(client, facilitator_in_pet):
     facilitator, pet = facilitator_in_pet
     carer = db.session.scalar(select(StakeholderGroup))
     resident = make_stakeholder_group(code="resident", weight=1.0)
-    c = make_consultation(localities=[pet], groups=[carer], status="draft")
+    c = make_consultation(localities=[pet], lead=facilitator, groups=[carer], status="draft")
     db.session.commit()
     login(client, facilitator)
     bad = client.post(f"/consultations/{c.id}/weights", data={f"take_{resident.id}": "y",
@@ -177,7 +181,7 @@ def test_weights_screen(client, facilitator_in_pet):
 
 def test_translation_completeness_and_review(client, facilitator_in_pet):
     facilitator, pet = facilitator_in_pet
-    c = make_consultation(localities=[pet], status="draft", title={"en": "Only English"})
+    c = make_consultation(localities=[pet], lead=facilitator, status="draft", title={"en": "Only English"})
     db.session.commit()
     login(client, facilitator)
     page = client.get(f"/consultations/{c.id}").get_data(as_text=True)
@@ -226,3 +230,55 @@ def test_missing_or_tampered_date_parts_are_a_400(client, facilitator_in_pet, da
     response = client.post("/consultations/new", data=data)
     assert response.status_code == 400
     assert db.session.scalar(select(func.count()).select_from(Consultation)) == 0
+
+
+def test_administrators_choose_the_lead_among_active_facilitators_and_commissioners(client, facilitator_in_pet):
+    facilitator, pet = facilitator_in_pet
+    admin, commissioner = make_user(role="admin"), make_user(role="commissioner", name="Chris Commissioner")
+    gone = make_user(role="facilitator", name="Gone Facilitator", active=False)
+    member = make_user(name="Mo Member")
+    c = make_consultation(localities=[pet], status="draft", lead=facilitator)
+    db.session.commit()
+    url = f"/consultations/{c.id}/lead"
+    login(client, facilitator)  # the lead does not choose who leads
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"lead": facilitator.id}).status_code == 403
+    client.post("/logout")
+    login(client, admin)
+    page = client.get(url).get_data(as_text=True)
+    assert "Chris Commissioner" in page and "Gone Facilitator" not in page and "Mo Member" not in page
+    for refused in (member.id, gone.id, 987654):
+        response = client.post(url, data={"lead": refused})
+        assert response.status_code == 400 and 'id="lead-error"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert c.lead_id == facilitator.id
+    response = client.post(url, data={"lead": commissioner.id})
+    assert response.status_code == 302 and response.location.endswith(f"/consultations/{c.id}")
+    db.session.expire_all()
+    assert c.lead_id == commissioner.id
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "consultation.lead"))
+    assert (event.before, event.after, event.actor_id) == ({"lead": facilitator.email},
+                                                           {"lead": commissioner.email}, admin.id)
+    client.post("/logout")
+    login(client, commissioner)  # a commissioner who leads manages it; the facilitator no longer does
+    assert client.get(f"/consultations/{c.id}/weights").status_code == 200
+    client.post("/logout")
+    login(client, facilitator)
+    assert client.get(f"/consultations/{c.id}/weights").status_code == 403
+
+
+def test_a_facilitator_lists_the_consultations_they_lead_or_whose_localities_they_facilitate(client,
+                                                                                             facilitator_in_pet):
+    facilitator, pet = facilitator_in_pet
+    elsewhere = make_locality(code="SEA")
+    covering = make_consultation(localities=[pet, elsewhere], slug="covers-pet", title={"en": "Covers Peterlee"})
+    led = make_consultation(localities=[elsewhere], slug="led-by-them", title={"en": "Led by them"},
+                            lead=facilitator)
+    make_consultation(localities=[elsewhere], slug="not-theirs", title={"en": "Somebody else's"})
+    db.session.commit()
+    login(client, facilitator)
+    page = client.get("/consultations").get_data(as_text=True)
+    assert "Covers Peterlee" in page and "Led by them" in page and "Somebody else" not in page
+    # Covering their locality lets them work it, not manage it.
+    assert client.get(f"/consultations/{covering.id}/edit").status_code == 403
+    assert client.get(f"/consultations/{led.id}/edit").status_code == 200

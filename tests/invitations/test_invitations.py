@@ -28,7 +28,7 @@ def setting():
     facilitator = make_user(role="facilitator")
     group = make_planning_group(locality=pet, facilitators=[facilitator])
     consultation = make_consultation(localities=[pet], groups=[carer, resident], status="draft",
-                                     vote={"method": "ranking"})
+                                     vote={"method": "ranking"}, lead=facilitator)
     db.session.commit()
     return facilitator, consultation, group, carer
 

@@ -25,7 +25,7 @@ def test_invitations_go_at_opening_reminders_before_closing_and_it_closes_itself
     facilitator = make_user(role="facilitator")
     make_planning_group(locality=pet, facilitators=[facilitator])
     consultation = make_consultation(localities=[pet], groups=[carer], status="draft", opens_in_days=1,
-                                     closes_in_days=10, vote={"method": "ranking"},
+                                     lead=facilitator, closes_in_days=10, vote={"method": "ranking"},
                                      title={"en": "Day care", "cy": "Gofal dydd", "ur": "دن کی دیکھ بھال"},
                                      reminder_days=3)
     create_invitations(consultation, [Invitee(f"Person {code}", f"{code}@example.org", code, carer.id, pet.id)
@@ -104,7 +104,7 @@ def test_publication_notice_reaches_subscribers_in_their_language_and_unsubscrib
     facilitator = make_user(role="facilitator")
     pet = make_locality(code="PET")
     make_planning_group(locality=pet, facilitators=[facilitator])
-    consultation = make_consultation(localities=[pet], status="closed", vote={"method": "ranking"},
+    consultation = make_consultation(localities=[pet], status="closed", vote={"method": "ranking"}, lead=facilitator,
                                      title={"en": "Day care", "cy": "Gofal dydd", "ur": "دن کی دیکھ بھال"})
     people = {code: make_user(preferred_locale=code, email=f"{code}@example.org") for code in ("en", "cy", "ur")}
     stopped = make_user(preferred_locale="en", email="stopped@example.org")

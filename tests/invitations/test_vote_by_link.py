@@ -18,7 +18,7 @@ def test_the_personal_link_in_the_invitation_votes_once(live_app, work_queue):
     carer = make_stakeholder_group(code="carer")
     facilitator = make_user(role="facilitator")
     make_planning_group(locality=pet, facilitators=[facilitator])
-    consultation = make_consultation(localities=[pet], groups=[carer], status="draft",
+    consultation = make_consultation(localities=[pet], groups=[carer], status="draft", lead=facilitator,
                                      vote={"method": "ranking", "priorities": ["P1", "P2", "P3"]})
     create_invitations(consultation, [Invitee("Carys Evans", "carys@example.org", "cy", carer.id, pet.id)])
     db.session.commit()

@@ -27,6 +27,7 @@ def count(model, *where):
 @pytest.fixture
 def people():
     return {"facilitator": make_user(role="facilitator"), "other": make_user(role="facilitator"),
+            "lead": make_user(role="facilitator"),
             "commissioner": make_user(role="commissioner"), "member": make_user(role="member"),
             "admin": make_user(role="admin")}
 
@@ -34,6 +35,7 @@ def people():
 @pytest.fixture
 def reported(people):
     consultation, parts = make_reported_consultation(facilitator=people["facilitator"])
+    consultation.lead = people["lead"]
     make_planning_group(locality=make_locality(), facilitators=[people["other"]])
     services.build_report(consultation.id, formats=("html",), locale="en")
     db.session.commit()
@@ -208,17 +210,18 @@ def test_the_live_view_counts_people_now_and_flags_under_represented_groups(app,
 
 def test_the_live_view_waits_for_the_consultation_to_open(client, people):
     facilitator = people["facilitator"]
-    draft = make_consultation(status="draft", created_by_id=facilitator.id)
+    draft = make_consultation(status="draft", created_by_id=facilitator.id, lead=facilitator)
     db.session.commit()
     as_(client, facilitator)
     assert client.get(f"/consultations/{draft.id}/participation").status_code == 403
 
 
-def test_facilitators_tag_written_answers_and_the_report_counts_themes_by_group(client, people, reported):
+def test_the_lead_tags_written_answers_and_the_report_counts_themes_by_group(client, people, reported):
     consultation, parts = reported
-    as_(client, people["commissioner"])
-    assert client.get(f"/consultations/{consultation.id}/themes").status_code == 403
-    as_(client, people["facilitator"])
+    for who in ("commissioner", "facilitator"):  # the facilitator of a covered locality reads, but does not tag
+        as_(client, people[who])
+        assert client.get(f"/consultations/{consultation.id}/themes").status_code == 403, who
+    as_(client, people["lead"])
     assert client.post(f"/consultations/{consultation.id}/themes", data={"name_en": " "}).status_code == 400
     assert client.post(f"/consultations/{consultation.id}/themes", data={"name_en": "transport"}).status_code == 400
     assert count(FreeTextTheme, FreeTextTheme.consultation_id == consultation.id) == 1

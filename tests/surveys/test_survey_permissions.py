@@ -51,10 +51,15 @@ def test_a_consultations_survey_is_seen_when_the_consultation_is(people, status,
 def test_who_builds_and_reads_the_answers(people):
     home, who = people
     standalone = make_survey(created_by=who["creator"])
-    attached = make_survey(consultation=make_consultation(localities=[home]), created_by=who["creator"])
+    # A consultation's survey is built by the consultation's lead (here its creator) and administrators; the
+    # facilitator of a covered locality keys in paper forms and reads the answers, but does not build it.
+    attached = make_survey(consultation=make_consultation(localities=[home], lead=who["creator"]),
+                           created_by=who["creator"])
     assert allowed(perm.can_manage_survey, who, standalone) == {"creator", "admin"}
-    assert allowed(perm.can_manage_survey, who, attached) == {"local facilitator", "admin"}
-    assert allowed(perm.can_view_survey_results, who, attached) == {"local facilitator", "commissioner", "admin"}
+    assert allowed(perm.can_manage_survey, who, attached) == {"creator", "admin"}
+    assert allowed(perm.can_view_survey_results, who, attached) == {"creator", "local facilitator", "commissioner",
+                                                                    "admin"}
     assert allowed(perm.can_enter_paper_responses, who, standalone) == {"creator", "admin"}
+    assert allowed(perm.can_enter_paper_responses, who, attached) == {"creator", "local facilitator", "admin"}
     assert {n for n, u in who.items() if perm.can_create_survey(u)} == {"creator", "local facilitator",
                                                                          "other facilitator", "admin"}

@@ -208,3 +208,26 @@ def test_who_may_enter_paper_responses(setup, app):
     login(c, admin)
     refused = c.post(f"/surveys/{survey.id}/paper", data={"locale": "en", "q-carer": "yes"})
     assert refused.status_code == 400 and "published" in refused.get_data(as_text=True)
+
+
+def test_a_facilitator_enters_paper_forms_only_for_their_own_localities(client):
+    from factories import make_locality
+
+    mine, theirs = make_locality(name={"en": "Minetown"}), make_locality(name={"en": "Theirton"})
+    consultation = make_consultation(localities=[mine, theirs])
+    survey = make_survey(consultation=consultation, sections=SECTIONS)
+    facilitator = make_user(role="facilitator")
+    make_planning_group(locality=mine, facilitators=[facilitator])
+    db.session.commit()
+    login(client, facilitator)
+    form = client.get(f"/surveys/{survey.id}/paper").get_data(as_text=True)
+    assert f'value="{mine.code}"' in form and f'value="{theirs.code}"' not in form  # only their own area
+    refused = client.post(f"/surveys/{survey.id}/paper", data={"locale": "en", "q-carer": "yes",
+                                                              "locality": theirs.code})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert 'id="locality-error"' in page and "only for the areas where you facilitate a planning group" in page
+    assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+    saved = client.post(f"/surveys/{survey.id}/paper", data={"locale": "en", "q-carer": "yes", "locality": mine.code})
+    assert saved.status_code == 302
+    assert db.session.scalar(select(SurveyResponse.locality_id)) == mine.id

@@ -266,7 +266,7 @@ def test_the_command_can_make_a_standalone_survey(app, tmp_path):
 
 def test_builder_upload(client):
     facilitator = make_user(role="facilitator")
-    consultation = make_consultation(created_by_id=facilitator.id)
+    consultation = make_consultation(created_by_id=facilitator.id, lead=facilitator)
     other = make_user(role="facilitator")
     db.session.commit()
     login(client, other)

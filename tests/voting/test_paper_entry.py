@@ -17,8 +17,9 @@ from factories import login, make_consultation, make_locality, make_planning_gro
 def setup():
     consultation = make_consultation(localities=[make_locality(), make_locality()],
                                      vote={"method": "ranking", "priorities": ["P1", "P2", "P3"]})
+    # The facilitator of the second locality keys in that locality's ballots (entry() is for it).
     facilitator = make_user(role="facilitator")
-    make_planning_group(locality=consultation.localities[0], facilitators=[facilitator])
+    make_planning_group(locality=consultation.localities[1], facilitators=[facilitator])
     db.session.commit()
     return consultation, facilitator
 
@@ -116,4 +117,47 @@ def test_a_locality_outside_the_consultation_is_refused(client, setup):
     login(client, facilitator)
     response = client.post(f"/consultations/{consultation.id}/paper", data=entry(consultation, locality=elsewhere.id))
     assert response.status_code == 400
+    assert count() == 0
+
+
+def test_a_facilitator_enters_ballots_only_for_their_own_localities(client, setup):
+    consultation, facilitator = setup
+    mine, theirs = consultation.localities[1], consultation.localities[0]
+    login(client, facilitator)
+    page = client.get(f"/consultations/{consultation.id}/paper").get_data(as_text=True)
+    areas = re.search(r'<select[^>]*name="locality".*?</select>', page, re.S).group(0)
+    assert re.findall(r'<option[^>]*value="(\d+)"', areas) == [str(mine.id)]  # only their own area is offered
+    response = client.post(f"/consultations/{consultation.id}/paper", data=entry(consultation, locality=theirs.id))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert re.search(r'id="locality-error"[^>]*>.*?You can enter ballots only for the areas where you facilitate '
+                     r"a planning group", page, re.S)
+    db.session.expire_all()
+    assert count() == 0
+
+
+def test_the_lead_enters_ballots_for_every_covered_locality(client, setup):
+    consultation, _facilitator = setup
+    lead = make_user(role="commissioner")
+    consultation.lead = lead
+    db.session.commit()
+    login(client, lead)
+    for place in consultation.localities:
+        response = client.post(f"/consultations/{consultation.id}/paper", data=entry(consultation, locality=place.id))
+        assert response.status_code == 302, place
+    db.session.expire_all()
+    assert sorted(b.locality_id for b in db.session.scalars(select(Ballot))) == sorted(
+        loc.id for loc in consultation.localities)
+
+
+def test_the_service_refuses_a_ballot_from_outside_the_persons_localities(setup):
+    from consult.voting.services.errors import VotingError
+    from consult.voting.services.paper import enter_paper_ballot
+
+    consultation, facilitator = setup
+    with pytest.raises(VotingError) as refused:
+        enter_paper_ballot(consultation, channel="paper", group=consultation.group_weights[0].stakeholder_group,
+                           locality=consultation.localities[0], values={"P1": 1}, entered_by=facilitator,
+                           localities=[consultation.localities[1]])
+    assert refused.value.field == "locality"
     assert count() == 0

@@ -14,8 +14,9 @@ from factories import login, make_ballot, make_consultation, make_planning_group
 
 @pytest.fixture
 def setup():
-    consultation = make_consultation(status="draft", vote={"method": "ranking", "priorities": ["P1", "P2", "P3"]})
     facilitator = make_user(role="facilitator")
+    consultation = make_consultation(status="draft", vote={"method": "ranking", "priorities": ["P1", "P2", "P3"]},
+                                     lead=facilitator)
     make_planning_group(locality=consultation.localities[0], facilitators=[facilitator])
     db.session.commit()
     return consultation, facilitator
@@ -131,7 +132,7 @@ def test_everything_is_refused_once_anyone_has_voted(client, setup):
 
 def test_consultation_without_a_vote(client, setup):
     _, facilitator = setup
-    survey_only = make_consultation(created_by_id=facilitator.id)
+    survey_only = make_consultation(created_by_id=facilitator.id, lead=facilitator)
     db.session.commit()
     login(client, facilitator)
     page = client.get(f"/consultations/{survey_only.id}/priorities").get_data(as_text=True)

@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from consult.accounts.models import User
 from consult.extensions import db
 from consult.jobs.models import JobRecord
 from consult.voting.models import ResultsSnapshot
@@ -34,8 +35,11 @@ def closed():
         make_ballot(consultation, {"A": 1, "B": 2}, group=carer, locality=peterlee)
     for _ in range(2):
         make_ballot(consultation, {"C": 1}, group=practitioner, locality=seaham)
+    # The Peterlee facilitator leads it (and so may recalculate); the Seaham one sees its results too.
     facilitator = make_user(role="facilitator")
+    consultation.lead = facilitator
     make_planning_group(locality=peterlee, facilitators=[facilitator])
+    make_planning_group(locality=seaham, facilitators=[make_user(role="facilitator", email="seaham@example.org")])
     db.session.commit()
     return consultation, facilitator
 
@@ -51,8 +55,9 @@ def test_before_publication_only_managers_and_commissioners_see_results(client, 
     assert client.get(f"/c/{consultation.slug}/results").status_code == 302
     member = make_membership(planning_group=make_planning_group(locality=consultation.localities[0])).user
     db.session.commit()
+    seaham = db.session.scalar(select(User).where(User.email == "seaham@example.org"))
     for user, status in ((member, 403), (make_user(role="facilitator"), 403), (make_user(role="commissioner"), 200),
-                         (facilitator, 200)):
+                         (facilitator, 200), (seaham, 200)):
         db.session.commit()
         login(client, user)
         assert client.get(url).status_code == status, user.role

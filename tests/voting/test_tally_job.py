@@ -15,6 +15,7 @@ def _consultation_with_ballots():
     for i in range(30):
         make_ballot(consultation, {"A": 3, "B": 2} if i % 3 else {"C": 5}, group=carer if i % 2 else prac)
     facilitator = make_user(role="facilitator")
+    consultation.lead = facilitator
     make_planning_group(locality=consultation.localities[0], facilitators=[facilitator])
     db.session.commit()
     return consultation, facilitator

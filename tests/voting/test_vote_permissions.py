@@ -27,7 +27,8 @@ RANKING = {"method": "ranking", "priorities": ["P1", "P2"]}
 def world():
     """An open consultation in one locality, and one person of every kind around it."""
     place = make_locality()
-    consultation = make_consultation(localities=[place], vote=RANKING)
+    lead = make_user(role="facilitator")
+    consultation = make_consultation(localities=[place], vote=RANKING, lead=lead)
     taking_part = consultation.group_weights[0].stakeholder_group
     facilitator = make_user(role="facilitator")
     make_planning_group(locality=place, facilitators=[facilitator])
@@ -38,6 +39,7 @@ def world():
                                             stakeholder_group=taking_part).user,
         "member of a group not taking part": make_membership(
             planning_group=make_planning_group(locality=place), stakeholder_group=make_stakeholder_group()).user,
+        "lead": lead,
         "facilitator": facilitator,
         "other facilitator": make_user(role="facilitator"),
         "commissioner": make_user(role="commissioner"),
@@ -87,7 +89,7 @@ def test_who_may_enter_paper_ballots(world, when, status, expected):
     consultation.status = status
     now = moments(consultation)[when]
     allowed = {name for name, user in people.items() if perm.can_enter_paper_ballots(user, consultation, now)}
-    assert allowed == ({"facilitator", "admin"} if expected else set())
+    assert allowed == ({"lead", "facilitator", "admin"} if expected else set())
 
 
 @pytest.mark.parametrize("status, expected", [("draft", True), ("open", True), ("closed", False),
@@ -95,9 +97,9 @@ def test_who_may_enter_paper_ballots(world, when, status, expected):
 def test_who_may_issue_voting_codes_and_recalculate(world, status, expected):
     consultation, people = world
     consultation.status = status
-    managers = {"facilitator", "admin"}
+    managers = {"lead", "admin"}
     assert {n for n, u in people.items() if perm.can_issue_voting_codes(u, consultation)} == (
-        managers if expected else set())
+        managers | {"facilitator"} if expected else set())
     assert {n for n, u in people.items() if perm.can_manage_priorities(u, consultation)} == managers
     assert {n for n, u in people.items() if perm.can_recalculate_results(u, consultation)} == (
         managers if status != "published" else set())
@@ -149,7 +151,7 @@ def test_a_draft_vote_is_hidden_from_the_public(client, world):
     db.session.commit()
     assert client.get(f"/c/{consultation.slug}/vote").status_code == 404
     login(client, people["facilitator"])
-    assert client.get(f"/c/{consultation.slug}/vote").status_code == 200  # its managers may preview it
+    assert client.get(f"/c/{consultation.slug}/vote").status_code == 200  # the people who run it may preview it
 
 
 def test_unknown_consultations_and_consultations_without_a_vote_are_404(client, world):
@@ -162,19 +164,21 @@ def test_unknown_consultations_and_consultations_without_a_vote_are_404(client, 
 
 
 # The list of priorities is only ever read (a POST to it is 405 for everyone); the other pages take a POST.
-@pytest.mark.parametrize("path, refused_post", [("priorities", 405), ("priorities/new", 403), ("codes", 403),
-                                                ("paper", 403)])
-def test_management_pages_are_for_the_consultations_managers(client, world, path, refused_post):
+# Priorities are the managers' (the lead, administrators); codes and paper ballots also the local facilitator's.
+@pytest.mark.parametrize("path, refused_post, staff", [
+    ("priorities", 405, ("lead", "admin")), ("priorities/new", 403, ("lead", "admin")),
+    ("codes", 403, ("lead", "facilitator", "admin")), ("paper", 403, ("lead", "facilitator", "admin"))])
+def test_management_pages_are_for_the_people_who_run_the_consultation(client, world, path, refused_post, staff):
     consultation, people = world
     url = f"/consultations/{consultation.id}/{path}"
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and "/login" in anonymous.location
-    for name in ("member", "commissioner", "other facilitator"):
+    for name in {"member", "commissioner", "other facilitator", "facilitator"} - set(staff):
         login(client, people[name])
         assert client.get(url).status_code == 403, name
         assert client.post(url, data={}).status_code == refused_post, name
         client.post("/logout")
-    for name in ("facilitator", "admin"):
+    for name in staff:
         login(client, people[name])
         assert client.get(url).status_code == 200, name
         client.post("/logout")

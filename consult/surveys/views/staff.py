@@ -9,6 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from consult.consultations.permissions import localities_worked_by
 from consult.core import privacy
 from consult.core.i18n import enabled_locales, tr
 from consult.extensions import db
@@ -104,6 +105,8 @@ def export(survey_id):
 @login_required
 def paper(survey_id):
     survey = survey_or_404(survey_id, may=can_enter_paper_responses)
+    places = (localities_worked_by(current_user, survey.consultation) if survey.consultation is not None
+              else None)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     status = 200
@@ -111,7 +114,7 @@ def paper(survey_id):
         raw = request.form.to_dict(flat=False)
         try:
             saved = paper_forms.enter_paper_response(survey, raw, locale=request.form.get("locale", ""),
-                                                  actor=current_user)
+                                                     actor=current_user, localities=places)
         except AnswerError as exc:
             db.session.rollback()
             errors, status = exc.errors, 400
@@ -127,6 +130,7 @@ def paper(survey_id):
             return redirect(url_for("surveys.paper", survey_id=survey.id))
     return render_template("surveys/paper.html", survey=survey, errors=errors, values=values,
                            raw=request.form if request.method == "POST" else {},
-                           groups=finding.stakeholder_groups_for(survey), places=finding.localities_for(survey),
+                           groups=finding.stakeholder_groups_for(survey),
+                           places=finding.localities_for(survey) if places is None else places,
                            profile=profile, condition_text=condition_text,
                            submitted=finding.response_count(survey)), status

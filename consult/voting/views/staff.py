@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from consult.consultations.models import Consultation
-from consult.consultations.permissions import can_manage_consultation
+from consult.consultations.permissions import can_manage_consultation, localities_worked_by
 from consult.core.forms import ConfirmForm
 from consult.core.i18n import tr
 from consult.core.web import carry_out, form_error, form_page
@@ -23,6 +23,7 @@ from consult.voting.permissions import (
     can_issue_voting_codes,
     can_manage_priorities,
     can_recalculate_results,
+    can_work_vote,
 )
 from consult.voting.services import codes as voting_codes
 from consult.voting.services import paper as paper_ballots
@@ -41,10 +42,10 @@ def _locked_page(consultation: Consultation):
     return render_template("voting/locked.html", consultation=consultation), 409
 
 
-def _managed_vote(consultation_id: int) -> Consultation:
-    """A consultation that holds a vote, for the people who manage it."""
+def _vote_for(consultation_id: int, may) -> Consultation:
+    """A consultation that holds a vote, for the people `may` allows (those who manage it, or run it)."""
     consultation = consultation_or_404(consultation_id)
-    require(can_manage_consultation(current_user, consultation))
+    require(may(current_user, consultation))
     if consultation.vote is None:
         abort(404)
     return consultation
@@ -88,7 +89,7 @@ def _confirmed_change(consultation_id: int, priority_id: int) -> tuple[Consultat
 @bp.route("/consultations/<int:consultation_id>/priorities/<int:priority_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_priority(consultation_id, priority_id):
-    consultation = _managed_vote(consultation_id)
+    consultation = _vote_for(consultation_id, can_manage_consultation)
     priority = _priority(consultation, priority_id)
     if vote_priorities.vote_is_locked(consultation):
         return _locked_page(consultation)
@@ -171,7 +172,7 @@ def _code_slips(consultation: Consultation, issued: list[str]):
 @bp.route("/consultations/<int:consultation_id>/codes", methods=["GET", "POST"])
 @login_required
 def codes(consultation_id):
-    consultation = _managed_vote(consultation_id)
+    consultation = _vote_for(consultation_id, can_work_vote)
     may_issue = can_issue_voting_codes(current_user, consultation)
     form = VotingCodesForm()
     page = {"consultation": consultation, "may_issue": may_issue, "batches": voting_codes.code_batches(consultation)}
@@ -199,13 +200,22 @@ def _paper_key(consultation: Consultation) -> str:
     return f"paper-last-{consultation.id}"
 
 
+def _explain_locality(form, consultation: Consultation, mine: list[Locality]) -> None:
+    """A covered area that is not one of the person's own was posted: say so, not just "choose an option"."""
+    posted = request.form.get("locality", type=int)
+    if posted in {loc.id for loc in consultation.localities} - {loc.id for loc in mine}:
+        form.locality.errors = [str(paper_ballots.out_of_scope(mine))]
+        form._errors = None
+
+
 @bp.route("/consultations/<int:consultation_id>/paper", methods=["GET", "POST"])
 @login_required
 def paper(consultation_id):
-    consultation = _managed_vote(consultation_id)
-    groups, localities = taking_part(consultation)
+    consultation = _vote_for(consultation_id, can_work_vote)
+    groups, _localities = taking_part(consultation)
+    mine = localities_worked_by(current_user, consultation)
     form = ballot_form(consultation.vote, titles(consultation), paper={
-        "groups": [(g.id, tr(g.name)) for g in groups], "localities": [(loc.id, tr(loc.name)) for loc in localities]})
+        "groups": [(g.id, tr(g.name)) for g in groups], "localities": [(loc.id, tr(loc.name)) for loc in mine]})
     may_enter = can_enter_paper_ballots(current_user, consultation)
     status = 200
     if not may_enter:
@@ -220,7 +230,8 @@ def paper(consultation_id):
             lambda: paper_ballots.enter_paper_ballot(
                 consultation, channel=form.channel.data,
                 group=db.session.get(StakeholderGroup, form.stakeholder_group.data),
-                locality=db.session.get(Locality, form.locality.data), values=form.values(), entered_by=current_user),
+                locality=db.session.get(Locality, form.locality.data), values=form.values(), entered_by=current_user,
+                localities=mine),
             done=lambda ballot: _("Ballot %(number)s saved. Write this number on the form.", number=ballot.id),
             then=lambda ballot: (url_for("consultations.show", consultation_id=consultation.id) if form.save_finish.data
                                  else url_for("voting.paper", consultation_id=consultation.id, another=1)),
@@ -232,6 +243,7 @@ def paper(consultation_id):
             return done
     if form.errors:
         status = 400
+        _explain_locality(form, consultation, mine)
     return render_template("voting/paper.html", consultation=consultation, vote=consultation.vote, form=form,
                            may_enter=may_enter, counts=paper_ballots.paper_ballot_count(consultation),
                            focus_values=request.args.get("another") == "1"), status
