@@ -85,6 +85,8 @@ MATRIX: dict[tuple[str, str], dict[str, frozenset]] = {
     ("/consultations/<int:consultation_id>/edit", "POST"): always(MANAGERS),
     ("/consultations/<int:consultation_id>/weights", "GET"): always(MANAGERS),
     ("/consultations/<int:consultation_id>/weights", "POST"): always(MANAGERS),
+    # Agreeing how votes are counted: commissioners, while it is a draft (then it is locked).
+    ("/consultations/<int:consultation_id>/agree-counting", "POST"): during(COMMISSIONER, "draft"),
     ("/consultations/<int:consultation_id>/lead", "GET"): always(ADMIN),
     ("/consultations/<int:consultation_id>/lead", "POST"): always(ADMIN),
     ("/consultations/<int:consultation_id>/open", "POST"): always(MANAGERS),
@@ -115,6 +117,7 @@ MATRIX: dict[tuple[str, str], dict[str, frozenset]] = {
     ("/c/<slug>/vote/check", "POST"): ANSWERING,
     ("/c/<slug>/vote/done", "GET"): public(),
     ("/c/<slug>/results", "GET"): VOTE_RESULTS,
+    ("/c/<slug>/results/open-data.<fmt>", "GET"): during(ALL, "published"),
     # surveys: building (a consultation's survey is the consultation's managers')
     ("/surveys", "GET"): always(CREATORS),
     ("/surveys/new", "GET"): always(CREATORS),
@@ -191,6 +194,8 @@ MATRIX: dict[tuple[str, str], dict[str, frozenset]] = {
     ("/consultations/<int:consultation_id>/themes/answers/<code>", "POST"): always(MANAGERS),
     ("/c/<slug>/report", "GET"): during(ALL, "published"),
     ("/c/<slug>/report/download/<fmt>", "GET"): during(ALL, "published"),
+    ("/consultations/<int:consultation_id>/target-population", "GET"): always(MANAGERS),
+    ("/consultations/<int:consultation_id>/target-population", "POST"): always(MANAGERS),
     ("/population", "GET"): always(ADMIN),
     ("/population", "POST"): always(ADMIN),
     # commissioning (the board's: commissioners decide; everyone signed in reads)
@@ -227,7 +232,9 @@ def _world(phase: str) -> dict:
     people = {role: make_user(role=kind) for role, kind in [
         ("facilitator A", "facilitator"), ("facilitator B", "facilitator"), ("other facilitator", "facilitator"),
         ("lead", "facilitator"), ("commissioner", "commissioner"), ("admin", "admin")]}
-    consultation, parts = make_reported_consultation(status=phase, facilitator=people["facilitator A"])
+    # Results are calculated before they are published (published results are never recalculated).
+    consultation, parts = make_reported_consultation(status="closed" if phase == "published" else phase,
+                                                     facilitator=people["facilitator A"])
     consultation.lead = people["lead"]
     make_planning_group(locality=parts["small"], facilitators=[people["facilitator B"]])
     people["member"] = make_membership(planning_group=parts["big"].planning_groups[0],
@@ -245,6 +252,7 @@ def _world(phase: str) -> dict:
         from consult.reports import services as reports
 
         reports.build_report(consultation.id, formats=("html",), locale="en")
+    consultation.status = phase
     survey = parts["survey"]
     standalone = make_survey(created_by=people["lead"])
     db.session.commit()
@@ -259,6 +267,7 @@ def _world(phase: str) -> dict:
 
 def _url(rule: str, values: dict) -> str:
     values = {**values, "slug": values["survey_slug"]} if rule.startswith("/s/") else values
+    values = {**values, "fmt": "json"} if "open-data" in rule else values
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
 
 
