@@ -43,3 +43,22 @@ def test_demo_consultations_have_leads_and_the_seaham_facilitator_works_only_sea
         assert not perm.can_manage_consultation(gareth, consultation)
         assert [loc.code for loc in perm.localities_worked_by(gareth, consultation)] == ["SEA"]
     assert sorted(loc.code for loc in perm.localities_worked_by(fatima, carers)) == ["EAS", "HOR", "PET"]
+
+
+def test_the_demo_offers_a_draft_to_agree_and_open_and_its_open_votes_were_agreed():
+    from consult.accounts.services import find_user_by_email
+    from consult.consultations import counting, lifecycle
+    from consult.consultations.permissions import can_agree_counting, can_manage_consultation
+    from consult.consultations.services import get_by_slug
+
+    load_demo()
+    chris, fatima = (find_user_by_email(e) for e in ("commissioner@consult.example", "facilitator@consult.example"))
+    for slug in ("older-people-2027", "carers-support-2026"):
+        consultation = get_by_slug(slug)
+        assert counting.is_agreed(consultation) and consultation.weights_agreed_by_id == chris.id
+    draft = get_by_slug("day-opportunities-2027")
+    assert draft.status.is_draft and not counting.is_agreed(draft) and draft.lead == fatima
+    assert can_agree_counting(chris, draft) and can_manage_consultation(fatima, draft)
+    counting.agree(draft, reason="Tried in the demo.", actor=chris)
+    lifecycle.open_consultation(draft, actor=fatima)
+    assert draft.status.is_open

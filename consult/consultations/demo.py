@@ -1,4 +1,5 @@
-"""Demo consultations: an open points vote on older people's services and a closed ranking vote for carers."""
+"""Demo consultations: an open points vote on older people's services, a closed ranking vote for carers, and a
+draft approval vote on day opportunities whose counting rules a commissioner has yet to agree."""
 
 from __future__ import annotations
 
@@ -104,13 +105,34 @@ def _agreed(consultation, reason: str):
 #: Who leads each demo consultation: the facilitator of six of the seven localities leads the county-wide vote
 #: on older people's services; a commissioner leads the carers' vote. The Seaham facilitator leads neither, and
 #: works Seaham only (its voting codes, paper ballots and paper forms).
-LEADS = {"older-people-2027": "facilitator@consult.example", "carers-support-2026": "commissioner@consult.example"}
+LEADS = {"older-people-2027": "facilitator@consult.example", "carers-support-2026": "commissioner@consult.example",
+         "day-opportunities-2027": "facilitator@consult.example"}
 
 
 def _lead(consultation) -> None:
     lead = find_user_by_email(LEADS[consultation.slug])
     if lead is not None:
         set_lead(consultation, lead, channel="cli")
+
+
+def _day_opportunities(now):
+    """A draft whose weights a commissioner has not agreed yet: the demo's way to try agreeing and opening."""
+    return {
+        "slug": "day-opportunities-2027", "default_locale": "en",
+        "title": {"en": "Day opportunities 2027/28", "cy": "Cyfleoedd dydd 2027/28", "ur": "دن کے مواقع 2027/28"},
+        "summary": {"en": "What should day services for adults with learning disabilities offer first?",
+                    "cy": "Beth ddylai gwasanaethau dydd i oedolion ag anableddau dysgu ei gynnig yn gyntaf?",
+                    "ur": "سیکھنے کی معذوری والے بالغوں کے لیے دن کی خدمات کو سب سے پہلے کیا پیش کرنا چاہیے؟"},
+        "opens_at": (now + timedelta(days=14)).isoformat(), "closes_at": (now + timedelta(days=60)).isoformat(),
+        "localities": [{"code": code} for code in ("PET", "EAS", "HOR")],
+        "stakeholder_groups": GROUPS,
+        "vote": {"method": "approval", "weighting": "group_shares", "priorities": [
+            {"code": "D01", "title": {"en": "Work experience", "cy": "Profiad gwaith", "ur": "کام کا تجربہ"}},
+            {"code": "D02", "title": {"en": "Evening clubs", "cy": "Clybiau gyda'r nos", "ur": "شام کے کلب"}},
+            {"code": "D03", "title": {"en": "Travel training", "cy": "Hyfforddiant teithio",
+                                      "ur": "سفر کی تربیت"}},
+        ]},
+    }
 
 
 def load_consultations_demo() -> None:
@@ -128,3 +150,5 @@ def load_consultations_demo() -> None:
         _lead(consultation)
         consultation.status = ConsultationStatus.CLOSED
         consultation.opened_at, consultation.closed_at = consultation.opens_at, consultation.closes_at
+    if get_by_slug("day-opportunities-2027") is None:
+        _lead(import_consultation(_day_opportunities(now), channel="cli"))

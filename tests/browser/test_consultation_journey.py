@@ -1,10 +1,20 @@
-"""A facilitator creates a consultation, sets its weights and opens it; the public reads it in three languages."""
+"""A facilitator creates a consultation and sets its weights, a commissioner agrees them, the facilitator opens
+it; the public reads it, and how votes are counted, in three languages."""
 
 from sqlalchemy import select
 
 from consult.consultations.models import Consultation
 from consult.extensions import db
 from factories import PASSWORD, make_locality, make_planning_group, make_stakeholder_group, make_user
+
+
+def sign_in(page, email):
+    if page.is_visible("button:has-text('Sign out')"):
+        page.click_and_check("button:has-text('Sign out')")
+    page.visit("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click_and_check("main form button[type=submit]")
 
 
 def test_facilitator_creates_and_opens_a_consultation_and_the_public_reads_it(page):
@@ -16,10 +26,7 @@ def test_facilitator_creates_and_opens_a_consultation_and_the_public_reads_it(pa
     make_stakeholder_group(code="resident", name={"en": "Residents", "cy": "Trigolion", "ur": "رہائشی"})
     db.session.commit()
 
-    page.visit("/login")
-    page.fill("#email", "fac2@example.org")
-    page.fill("#password", PASSWORD)
-    page.click_and_check("main form button[type=submit]")
+    sign_in(page, "fac2@example.org")
     page.visit("/consultations/new")
     page.fill("#slug", "respite-2027")
     page.fill("#title_en", "Breaks for carers")
@@ -59,6 +66,27 @@ def test_facilitator_creates_and_opens_a_consultation_and_the_public_reads_it(pa
                                     Priority(code="P2", title={"en": "Sitting service"})]
     db.session.commit()
     page.visit(f"/consultations/{consultation.id}")
+    # Nobody has agreed how the votes are counted yet: the consultation cannot open.
+    page.click_and_check("main form button:has-text('Open the consultation')")
+    assert "commissioner must agree" in page.inner_text(".govuk-error-summary")
+
+    # A commissioner agrees, saying why, on the consultation's page.
+    commissioner = make_user(role="commissioner", email="com2@example.org", name="Cara Commissioner")
+    db.session.commit()
+    sign_in(page, "com2@example.org")
+    page.visit(f"/consultations/{consultation.id}")
+    assert "Carers" in page.inner_text("#how-votes-are-counted ~ table")
+    page.click_and_check("main form#agree button[type=submit]")
+    assert "Say why" in page.inner_text(".govuk-error-summary")
+    page.fill("#reason", "Carers count three times: agreed at the carers' partnership board.")
+    page.click_and_check("main form#agree button[type=submit]")
+    assert "You agreed how votes are counted" in page.inner_text(".govuk-notification-banner")
+    assert "Cara Commissioner" in page.inner_text("main")
+    db.session.rollback()
+    assert db.session.get(Consultation, consultation.id).weights_agreed_by_id == commissioner.id
+
+    sign_in(page, "fac2@example.org")
+    page.visit(f"/consultations/{consultation.id}")
     page.click_and_check("main form button:has-text('Open the consultation')")
     assert "The consultation is open" in page.inner_text(".govuk-notification-banner")
 
@@ -66,6 +94,7 @@ def test_facilitator_creates_and_opens_a_consultation_and_the_public_reads_it(pa
     page.visit("/c/respite-2027")
     assert "Breaks for carers" in page.inner_text("h1")
     assert page.is_visible("a:has-text('Vote on the priorities')")
+    assert "How your vote is counted" in page.inner_text("main") and "75%" in page.inner_text("main")
     page.click_and_check("a:has-text('Read this in easy read')")
     assert "Tell us what help you want." in page.inner_text("main")
     page.visit("/c/respite-2027?lang=cy")
