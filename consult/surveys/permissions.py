@@ -7,6 +7,7 @@ from consult.consultations.permissions import (
     can_view_consultation,
     can_view_unpublished_results,
     can_work_consultation,
+    localities_worked_by,
 )
 from consult.core.permissions import Role, has_role, is_admin, is_commissioner, is_facilitator
 
@@ -48,6 +49,16 @@ def can_view_survey_results(user, survey) -> bool:
     if survey.consultation is not None:
         return can_view_unpublished_results(user, survey.consultation)
     return is_commissioner(user) or can_manage_survey(user, survey)
+
+
+def response_localities(user, survey) -> set[int] | None:
+    """Whose responses a person reading a survey's answers sees: None for every response (commissioners, the
+    consultation's managers, a standalone survey's readers); for a facilitator of some of a consultation's
+    localities, the ids of those localities only (a response that gave no locality is not theirs to read)."""
+    consultation = survey.consultation
+    if consultation is None or is_commissioner(user) or can_manage_consultation(user, consultation):
+        return None
+    return {loc.id for loc in localities_worked_by(user, consultation)}
 
 
 def can_answer_survey(user, survey, now=None) -> bool:

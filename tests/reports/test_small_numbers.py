@@ -149,7 +149,7 @@ def test_a_locality_under_represented_in_ballots_is_named_in_the_summary(app, cl
     pet = make_locality(population=10_000, name={"en": "Peterlee"})
     sea = make_locality(population=10_000, name={"en": "Seaham"})
     group = make_stakeholder_group(name={"en": "Residents"})
-    consultation = make_consultation(localities=[pet, sea], groups=[group], created_by_id=facilitator.id,
+    consultation = make_consultation(localities=[pet, sea], groups=[group], lead=facilitator,
                                      vote={"method": "approval", "priorities": ["P1", "P2"]})
     for i in range(40):
         make_ballot(consultation, {"P1": 1}, group=group, locality=pet if i < 34 else sea)

@@ -56,12 +56,14 @@ def test_localities_are_compared_by_their_population_in_the_target_bands():
 
 @pytest.fixture
 def setting():
-    manager = make_user(role="facilitator")
+    manager, local = make_user(role="facilitator"), make_user(role="facilitator")
     place = make_locality()
-    make_planning_group(locality=place, facilitators=[manager])
-    consultation = make_consultation(localities=[place])
-    people = {"manager": manager, "other": make_user(role="facilitator"), "member": make_user(role="member"),
-              "admin": make_user(role="admin"), "commissioner": make_user(role="commissioner")}
+    make_planning_group(locality=place, facilitators=[local])
+    # Its lead manages it; a facilitator of a locality it covers works that locality only.
+    consultation = make_consultation(localities=[place], lead=manager)
+    people = {"manager": manager, "local": local, "other": make_user(role="facilitator"),
+              "member": make_user(role="member"), "admin": make_user(role="admin"),
+              "commissioner": make_user(role="commissioner")}
     make_planning_group(locality=make_locality(), facilitators=[people["other"]])
     db.session.commit()
     return consultation, people

@@ -231,3 +231,34 @@ def test_a_facilitator_enters_paper_forms_only_for_their_own_localities(client):
     saved = client.post(f"/surveys/{survey.id}/paper", data={"locale": "en", "q-carer": "yes", "locality": mine.code})
     assert saved.status_code == 302
     assert db.session.scalar(select(SurveyResponse.locality_id)) == mine.id
+
+
+def test_a_facilitator_reads_only_the_responses_from_their_own_localities(client):
+    from factories import make_locality
+
+    mine, theirs = make_locality(name={"en": "Minetown"}), make_locality(name={"en": "Theirton"})
+    consultation = make_consultation(localities=[mine, theirs])
+    survey = make_survey(consultation=consultation, sections=SECTIONS)
+    for n, (place, idea) in enumerate([(mine, "Ours: a bench"), (theirs, "Theirs: a bus"), (None, "Nowhere said")]):
+        db.session.add(SurveyResponse(survey=survey, reference=f"SV-SCOPE-000{n}", status="submitted", channel="web",
+                                      locale="en", answers={"carer": "yes", "ideas": idea},
+                                      started_on=utcnow().date(), submitted_on=utcnow().date(), locality=place))
+    facilitator, lead = make_user(role="facilitator"), make_user(role="facilitator")
+    make_planning_group(locality=mine, facilitators=[facilitator])
+    consultation.lead = lead
+    db.session.commit()
+    login(client, facilitator)
+    results = client.get(f"/surveys/{survey.id}/results").get_data(as_text=True)
+    assert "You see the responses from the areas where you facilitate a planning group: Minetown." in results
+    text = client.get(f"/surveys/{survey.id}/results/text?question=ideas").get_data(as_text=True)
+    assert "Ours: a bench" in text and "Theirs: a bus" not in text and "Nowhere said" not in text
+    assert client.get(f"/surveys/{survey.id}/results/text?question=ideas&locality={theirs.code}").status_code == 400
+    rows = list(csv.reader(io.StringIO(client.get(f"/surveys/{survey.id}/export").get_data(as_text=True))))
+    assert [row[0] for row in rows[1:]] == ["SV-SCOPE-0000"]
+    client.post("/logout")
+    login(client, lead)
+    text = client.get(f"/surveys/{survey.id}/results/text?question=ideas").get_data(as_text=True)
+    assert all(idea in text for idea in ("Ours: a bench", "Theirs: a bus", "Nowhere said"))
+    assert "You see the responses from the areas" not in text
+    rows = list(csv.reader(io.StringIO(client.get(f"/surveys/{survey.id}/export").get_data(as_text=True))))
+    assert len(rows) == 4

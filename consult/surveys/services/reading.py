@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from flask_babel import force_locale
@@ -18,10 +19,14 @@ from consult.surveys.models import ResponseStatus, Survey, SurveyResponse
 from consult.surveys.results import question_results
 
 
-def submitted_responses(survey: Survey, *, stakeholder_group: str | None = None,
-                        locality: str | None = None) -> list[SurveyResponse]:
+def submitted_responses(survey: Survey, *, stakeholder_group: str | None = None, locality: str | None = None,
+                        locality_ids: Collection[int] | None = None) -> list[SurveyResponse]:
+    """The submitted responses, filtered by group and locality code; `locality_ids` (if not None) limits them to
+    responses from those localities (see surveys.permissions.response_localities)."""
     stmt = (select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
                                          SurveyResponse.status == ResponseStatus.SUBMITTED).order_by(SurveyResponse.id))
+    if locality_ids is not None:
+        stmt = stmt.where(SurveyResponse.locality_id.in_(list(locality_ids)))
     if stakeholder_group:
         stmt = stmt.join(StakeholderGroup, SurveyResponse.stakeholder_group_id == StakeholderGroup.id).where(
             StakeholderGroup.code == stakeholder_group)
@@ -66,18 +71,20 @@ def question_specs(survey: Survey) -> list[dict[str, Any]]:
 
 
 def survey_results(survey: Survey, *, stakeholder_group: str | None = None, locality: str | None = None,
-                   breakdown: str | None = None) -> dict[str, Any]:
+                   breakdown: str | None = None, locality_ids: Collection[int] | None = None) -> dict[str, Any]:
     """Counts and percentages per question (see results.question_results), for the filtered responses."""
-    rows = participation_rows(survey, stakeholder_group=stakeholder_group, locality=locality)
+    rows = participation_rows(survey, stakeholder_group=stakeholder_group, locality=locality,
+                              locality_ids=locality_ids)
     return {"responses": len(rows), "questions": question_results(question_specs(survey), rows, breakdown)}
 
 
 def text_answers(survey: Survey, code: str, *, stakeholder_group: str | None = None, locality: str | None = None,
-                 search: str | None = None) -> list[dict[str, Any]]:
+                 search: str | None = None, locality_ids: Collection[int] | None = None) -> list[dict[str, Any]]:
     """The free-text answers to one question, with who gave them (group, locality), newest first."""
     search = (search or "").strip().lower()
     out = []
-    for response in reversed(submitted_responses(survey, stakeholder_group=stakeholder_group, locality=locality)):
+    for response in reversed(submitted_responses(survey, stakeholder_group=stakeholder_group, locality=locality,
+                                                 locality_ids=locality_ids)):
         value = (response.answers or {}).get(code)
         if not value or (search and search not in str(value).lower()):
             continue
@@ -87,8 +94,10 @@ def text_answers(survey: Survey, code: str, *, stakeholder_group: str | None = N
     return out
 
 
-def export_table(survey: Survey, locale: str) -> tuple[list[str], list[list[Any]]]:
-    """All submitted responses: one row each, one column per question, option labels in `locale`."""
+def export_table(survey: Survey, locale: str, *,
+                 locality_ids: Collection[int] | None = None) -> tuple[list[str], list[list[Any]]]:
+    """All submitted responses (or those from `locality_ids`): one row each, one column per question, option
+    labels in `locale`."""
     questions = [q for q in survey.ordered_questions() if is_answerable(q.kind)]
     groups = {g.code: g for g in db.session.scalars(select(StakeholderGroup))}
     places = {loc.code: loc for loc in db.session.scalars(select(Locality))}
@@ -98,7 +107,7 @@ def export_table(survey: Survey, locale: str) -> tuple[list[str], list[list[Any]
                   _("Age band"), _("Ethnic group"), _("Main language"), _("Disability")]
         header += [f"{q.code}: {tr(q.text, locale, survey.default_locale)}" for q in questions]
         data = []
-        for row in participation_rows(survey):
+        for row in participation_rows(survey, locality_ids=locality_ids):
             line = [row["reference"], row["channel"], row["submitted_on"], row["locale"],
                     tr(groups[row["stakeholder_group"]].name, locale) if row["stakeholder_group"] in groups else "",
                     tr(places[row["locality"]].name, locale) if row["locality"] in places else "",

@@ -17,16 +17,34 @@ from consult.surveys import exports, profile
 from consult.surveys.errors import AnswerError, SurveyError
 from consult.surveys.kinds import TEXT_KINDS
 from consult.surveys.models import Survey
-from consult.surveys.permissions import can_enter_paper_responses, can_manage_survey, can_view_survey_results
+from consult.surveys.permissions import (
+    can_enter_paper_responses,
+    can_manage_survey,
+    can_view_survey_results,
+    response_localities,
+)
 from consult.surveys.services import answering, finding, reading
 from consult.surveys.services import paper as paper_forms
 from consult.surveys.views import bp
 from consult.surveys.views.common import condition_text, survey_or_404, values_from_raw
 
 
-def _filters(survey: Survey) -> dict[str, str | None]:
+def _places(survey: Survey, scope: set[int] | None) -> list:
+    """The localities a reader may filter by: all of the survey's, or those of their scope."""
+    return [loc for loc in finding.localities_for(survey) if scope is None or loc.id in scope]
+
+
+def _scope_note(survey: Survey, scope: set[int] | None) -> str | None:
+    if scope is None:
+        return None
+    names = ", ".join(tr(loc.name) for loc in _places(survey, scope))
+    return _("You see the responses from the areas where you facilitate a planning group: %(areas)s.",
+             areas=names or "–")
+
+
+def _filters(survey: Survey, scope: set[int] | None = None) -> dict[str, str | None]:
     groups = {g.code for g in finding.stakeholder_groups_for(survey)}
-    places = {loc.code for loc in finding.localities_for(survey)}
+    places = {loc.code for loc in _places(survey, scope)}
     group, place = request.args.get("group") or None, request.args.get("locality") or None
     if (group and group not in groups) or (place and place not in places):
         abort(400, description=_("Choose one of the options"))
@@ -44,12 +62,13 @@ def _small_notice(data: dict[str, Any]) -> str | None:
 @login_required
 def results(survey_id):
     survey = survey_or_404(survey_id, may=can_view_survey_results)
-    filters = _filters(survey)
+    scope = response_localities(current_user, survey)
+    filters = _filters(survey, scope)
     breakdown = request.args.get("by") or None
     if breakdown not in (None, "stakeholder_group", "locality"):
         abort(400, description=_("Choose one of the options"))
-    data = reading.survey_results(survey, breakdown=breakdown, **filters)
-    groups, places = finding.stakeholder_groups_for(survey), finding.localities_for(survey)
+    data = reading.survey_results(survey, breakdown=breakdown, locality_ids=scope, **filters)
+    groups, places = finding.stakeholder_groups_for(survey), _places(survey, scope)
     if breakdown == "stakeholder_group":
         columns = [(g.code, tr(g.name)) for g in groups]
     elif breakdown == "locality":
@@ -62,24 +81,26 @@ def results(survey_id):
                            columns=columns, groups=groups, places=places,
                            by_code=answering.questions_by_code(survey), text_kinds=TEXT_KINDS,
                            can_manage=can_manage_survey(current_user, survey), too_few=privacy.too_few,
-                           small_notice=_small_notice(data))
+                           small_notice=_small_notice(data), scope_note=_scope_note(survey, scope))
 
 
 @bp.route("/surveys/<int:survey_id>/results/text")
 @login_required
 def text_answers(survey_id):
     survey = survey_or_404(survey_id, may=can_view_survey_results)
-    filters = _filters(survey)
+    scope = response_localities(current_user, survey)
+    filters = _filters(survey, scope)
     questions = [q for q in survey.ordered_questions() if q.kind in TEXT_KINDS]
     code = request.args.get("question") or (questions[0].code if questions else None)
     question = next((q for q in questions if q.code == code), None)
     if questions and question is None:
         abort(400, description=_("Choose one of the options"))
     search = (request.args.get("q") or "")[:200]
-    answers = reading.text_answers(survey, question.code, search=search, **filters) if question else []
+    answers = (reading.text_answers(survey, question.code, search=search, locality_ids=scope, **filters)
+               if question else [])
     return render_template("surveys/text_answers.html", survey=survey, questions=questions, question=question,
-                           answers=answers, filters=filters, search=search,
-                           groups=finding.stakeholder_groups_for(survey), places=finding.localities_for(survey))
+                           answers=answers, filters=filters, search=search, scope_note=_scope_note(survey, scope),
+                           groups=finding.stakeholder_groups_for(survey), places=_places(survey, scope))
 
 
 @bp.route("/surveys/<int:survey_id>/export")
@@ -90,7 +111,7 @@ def export(survey_id):
     locale = request.args.get("lang_labels") or survey.default_locale
     if fmt not in ("csv", "xlsx") or locale not in enabled_locales():
         abort(400, description=_("Choose one of the options"))
-    header, rows = reading.export_table(survey, locale)
+    header, rows = reading.export_table(survey, locale, locality_ids=response_localities(current_user, survey))
     name = f"{survey.slug}-responses-{locale}"
     if fmt == "csv":
         body, mimetype = exports.to_csv(header, rows).encode("utf-8"), "text/csv"
