@@ -143,8 +143,7 @@ def evidence_table(intention: Intention) -> dict[str, Any]:
     ballots, then each locality; columns for the groups that voted, in the consultation's order (any group no
     longer taking part after them)."""
     evidence = sorted(intention.evidence, key=lambda e: ({"combined": 0, "all": 1}.get(e.scope, 2), e.scope))
-    weights = intention.consultation.group_weights if intention.consultation else []
-    taking_part = sorted((gw.stakeholder_group for gw in weights), key=lambda g: (g.position, g.code))
+    taking_part = intention.consultation.groups_taking_part() if intention.consultation else []
     group_names = {g.code: g.name for g in taking_part}
     present = {code for e in evidence for code in e.by_group}
     group_order = [g.code for g in taking_part if g.code in present] + sorted(present - set(group_names))

@@ -32,7 +32,7 @@ from consult.voting.results import latest_snapshot
 def build_you_said_we_did(consultation: Consultation) -> dict[str, Any]:
     """The content of the public page: each priority, what each group said, what was decided and why."""
     snapshot = latest_snapshot(consultation)
-    groups = sorted((gw.stakeholder_group for gw in consultation.group_weights), key=lambda g: (g.position, g.code))
+    groups = consultation.groups_taking_part()
     content: dict[str, Any] = {
         "consultation": {"slug": consultation.slug, "title": consultation.title,
                          "default_locale": consultation.default_locale},

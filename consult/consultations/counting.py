@@ -47,8 +47,8 @@ def rules(consultation: Consultation) -> dict[str, Any]:
     vote = getattr(consultation, "vote", None)
     return {
         "weights": consultation.weights(),
-        "vote": None if vote is None else {"method": vote.method, "weighting": vote.weighting,
-                                           "points_budget": vote.points_budget, "max_choices": vote.max_choices},
+        "vote": None if vote is None else {"method": vote.method, "points_budget": vote.points_budget,
+                                           "max_choices": vote.max_choices, "weighting": vote.weighting},
     }
 
 
@@ -91,8 +91,7 @@ def refuse_opening_unless_agreed(consultation: Consultation) -> None:
 def groups(consultation: Consultation) -> list[dict[str, Any]]:
     """The groups taking part, in their usual order, with their weight and (if every group votes) the share
     of the say their weight gives them when each group's votes together carry its weight."""
-    rows = sorted(consultation.group_weights, key=lambda gw: (gw.stakeholder_group.position,
-                                                              gw.stakeholder_group.code))
-    total = sum(gw.weight for gw in rows)
-    return [{"group": gw.stakeholder_group, "weight": gw.weight, "share": gw.weight / total if total else 0.0}
-            for gw in rows]
+    weights = {gw.stakeholder_group_id: gw.weight for gw in consultation.group_weights}
+    total = sum(weights.values())
+    return [{"group": g, "weight": weights[g.id], "share": weights[g.id] / total if total else 0.0}
+            for g in consultation.groups_taking_part()]

@@ -125,6 +125,10 @@ class Consultation(db.Model):
             return None
         return self.closes_at - timedelta(days=self.reminder_days)
 
+    def groups_taking_part(self) -> list[StakeholderGroup]:
+        """The stakeholder groups taking part, in their usual order (position, then code)."""
+        return sorted((gw.stakeholder_group for gw in self.group_weights), key=lambda g: (g.position, g.code))
+
     def weights(self) -> dict[str, float]:
         """Stakeholder group code -> this consultation's weight; the groups listed are the ones taking part."""
         return {gw.stakeholder_group.code: gw.weight for gw in self.group_weights}

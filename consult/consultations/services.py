@@ -108,16 +108,13 @@ def save_consultation(consultation: Consultation | None, *, slug: str, default_l
 
 
 def snapshot(consultation: Consultation) -> dict[str, Any]:
-    """What the audit log keeps of a consultation's settings."""
-    vote = consultation.vote
+    """What the audit log keeps of a consultation's settings (with the counting rules, as counting.rules)."""
     return {
         "slug": consultation.slug, "status": consultation.status, "default_locale": consultation.default_locale,
         "title": consultation.title, "opens_at": consultation.opens_at.isoformat(),
         "closes_at": consultation.closes_at.isoformat(),
         "localities": [loc.code for loc in consultation.localities],
-        "weights": consultation.weights(),
-        "vote": None if vote is None else {"method": vote.method, "points_budget": vote.points_budget,
-                                           "max_choices": vote.max_choices, "weighting": vote.weighting},
+        **counting.rules(consultation),
     }
 
 

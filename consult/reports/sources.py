@@ -65,7 +65,7 @@ def stakeholder_group_names() -> dict[str, dict[str, str]]:
 
 def reference_source(consultation: Consultation) -> dict[str, Any]:
     """The consultation itself, its stakeholder groups (in order) and localities, with names per locale."""
-    groups = sorted((gw.stakeholder_group for gw in consultation.group_weights), key=lambda g: (g.position, g.code))
+    groups = consultation.groups_taking_part()
     known = {g.code for g in groups}
     # Groups no longer taking part can still appear on old responses and ballots: name them too.
     others = [g for g in db.session.scalars(select(StakeholderGroup).order_by(StakeholderGroup.position,

@@ -51,8 +51,7 @@ def has_responses(survey: Survey) -> bool:
 def stakeholder_groups_for(survey: Survey) -> list[StakeholderGroup]:
     """The groups a respondent may say they belong to: the consultation's, or all of them."""
     if survey.consultation is not None and survey.consultation.group_weights:
-        return sorted((gw.stakeholder_group for gw in survey.consultation.group_weights),
-                      key=lambda g: (g.position, g.code))
+        return survey.consultation.groups_taking_part()
     return list(db.session.scalars(select(StakeholderGroup).order_by(StakeholderGroup.position,
                                                                      StakeholderGroup.code)))
 

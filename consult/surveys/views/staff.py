@@ -34,17 +34,19 @@ def _places(survey: Survey, scope: set[int] | None) -> list:
     return [loc for loc in finding.localities_for(survey) if scope is None or loc.id in scope]
 
 
-def _scope_note(survey: Survey, scope: set[int] | None) -> str | None:
+def _scope_note(places: list, scope: set[int] | None) -> str | None:
+    """Said to a reader who sees only some localities' responses (`places`, from _places)."""
     if scope is None:
         return None
-    names = ", ".join(tr(loc.name) for loc in _places(survey, scope))
+    names = ", ".join(tr(loc.name) for loc in places)
     return _("You see the responses from the areas where you facilitate a planning group: %(areas)s.",
              areas=names or "–")
 
 
-def _filters(survey: Survey, scope: set[int] | None = None) -> dict[str, str | None]:
+def _filters(survey: Survey, places: list) -> dict[str, str | None]:
+    """The group and locality asked for; `places` are the localities the reader may filter by (_places)."""
     groups = {g.code for g in finding.stakeholder_groups_for(survey)}
-    places = {loc.code for loc in _places(survey, scope)}
+    places = {loc.code for loc in places}
     group, place = request.args.get("group") or None, request.args.get("locality") or None
     if (group and group not in groups) or (place and place not in places):
         abort(400, description=_("Choose one of the options"))
@@ -63,12 +65,12 @@ def _small_notice(data: dict[str, Any]) -> str | None:
 def results(survey_id):
     survey = survey_or_404(survey_id, may=can_view_survey_results)
     scope = response_localities(current_user, survey)
-    filters = _filters(survey, scope)
+    groups, places = finding.stakeholder_groups_for(survey), _places(survey, scope)
+    filters = _filters(survey, places)
     breakdown = request.args.get("by") or None
     if breakdown not in (None, "stakeholder_group", "locality"):
         abort(400, description=_("Choose one of the options"))
     data = reading.survey_results(survey, breakdown=breakdown, locality_ids=scope, **filters)
-    groups, places = finding.stakeholder_groups_for(survey), _places(survey, scope)
     if breakdown == "stakeholder_group":
         columns = [(g.code, tr(g.name)) for g in groups]
     elif breakdown == "locality":
@@ -81,7 +83,7 @@ def results(survey_id):
                            columns=columns, groups=groups, places=places,
                            by_code=answering.questions_by_code(survey), text_kinds=TEXT_KINDS,
                            can_manage=can_manage_survey(current_user, survey), too_few=privacy.too_few,
-                           small_notice=_small_notice(data), scope_note=_scope_note(survey, scope))
+                           small_notice=_small_notice(data), scope_note=_scope_note(places, scope))
 
 
 @bp.route("/surveys/<int:survey_id>/results/text")
@@ -89,7 +91,8 @@ def results(survey_id):
 def text_answers(survey_id):
     survey = survey_or_404(survey_id, may=can_view_survey_results)
     scope = response_localities(current_user, survey)
-    filters = _filters(survey, scope)
+    places = _places(survey, scope)
+    filters = _filters(survey, places)
     questions = [q for q in survey.ordered_questions() if q.kind in TEXT_KINDS]
     code = request.args.get("question") or (questions[0].code if questions else None)
     question = next((q for q in questions if q.code == code), None)
@@ -99,8 +102,8 @@ def text_answers(survey_id):
     answers = (reading.text_answers(survey, question.code, search=search, locality_ids=scope, **filters)
                if question else [])
     return render_template("surveys/text_answers.html", survey=survey, questions=questions, question=question,
-                           answers=answers, filters=filters, search=search, scope_note=_scope_note(survey, scope),
-                           groups=finding.stakeholder_groups_for(survey), places=_places(survey, scope))
+                           answers=answers, filters=filters, search=search, scope_note=_scope_note(places, scope),
+                           groups=finding.stakeholder_groups_for(survey), places=places)
 
 
 @bp.route("/surveys/<int:survey_id>/export")

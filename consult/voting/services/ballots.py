@@ -37,7 +37,7 @@ def refuse_unless_taking_part(consultation: Consultation, group: StakeholderGrou
 
 def taking_part(consultation: Consultation) -> tuple[list[StakeholderGroup], list[Locality]]:
     """The consultation's stakeholder groups (in their usual order) and its localities."""
-    groups = sorted((gw.stakeholder_group for gw in consultation.group_weights), key=lambda g: (g.position, g.code))
+    groups = consultation.groups_taking_part()
     return groups, list(consultation.localities)
 
 
