@@ -58,7 +58,8 @@ def agree(consultation: Consultation, *, reason: str, actor, channel: str = "web
     if not consultation.group_weights:
         raise CountingError(_("Choose at least one stakeholder group before agreeing how votes are counted."),
                             "reason")
-    reason = (reason or "").strip()
+    # A NUL character is no part of a reason, and PostgreSQL cannot store one in text.
+    reason = (reason or "").replace("\x00", "").strip()
     if not reason:
         raise CountingError(_("Say why these weights are right for this consultation."), "reason")
     if len(reason) > MAX_REASON:

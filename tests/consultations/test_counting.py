@@ -129,7 +129,10 @@ def test_only_a_commissioner_agrees_and_a_reason_is_asked_for_by_its_field(clien
     assert missing.status_code == 400 and 'href="#reason"' in missing.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Consultation, consultation.id).weights_agreed_at is None
-    assert client.post(url, data={"reason": "Weights agreed at the March board."}).status_code == 302
+    assert client.post(url, data={"reason": "\x00"}).status_code == 409  # nothing but a NUL is no reason
+    assert client.post(url, data={"reason": "Weights agreed at the March board.\x00"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Consultation, consultation.id).weights_agreed_reason == "Weights agreed at the March board."
     page = client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
     assert "Cara Commissioner" in page and "Weights agreed at the March board." in page
     assert "Agree how votes are counted" not in page or "agree-counting" in page
