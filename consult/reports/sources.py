@@ -253,13 +253,14 @@ def _open_data_reference(consultation: Consultation) -> dict[str, str] | None:
     """Where the vote's open data is served once published, and its SHA-256: the file depends on the results
     snapshot alone, so a report built before publication already knows the fingerprint of the file served later."""
     from consult.core.privacy import min_public_count
-    from consult.voting.open_data import fingerprint
+    from consult.voting.open_data import fingerprint, hidden_groups
     from consult.voting.results import open_data
 
     document = open_data(consultation, min_public_count())
     if document is None:
         return None
-    return {"path": f"/c/{consultation.slug}/results/open-data.json", "sha256": fingerprint(document)}
+    return {"path": f"/c/{consultation.slug}/results/open-data.json", "sha256": fingerprint(document),
+            "hidden_groups": sorted(hidden_groups(document))}
 
 
 # --- this package's own data ------------------------------------------------------------------------------------

@@ -150,6 +150,11 @@ def build_document(data: Mapping[str, Any], *, slug: str, title: str, priority_t
     }
 
 
+def hidden_groups(document: Mapping[str, Any]) -> set[str]:
+    """The stakeholder groups the public does not see on their own: those pooled in the overall table."""
+    return {g for g, row in document["tables"]["overall"]["groups"].items() if row.get("suppressed")}
+
+
 def document_bytes(document: Mapping[str, Any]) -> bytes:
     """The canonical JSON: what open-data.json serves, byte for byte."""
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,

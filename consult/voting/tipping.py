@@ -21,7 +21,7 @@ ballots, or whose ballots gave every priority the same points, has lines of equa
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,6 +177,12 @@ def overall_table(aggregate: Mapping[str, Any], groups: Sequence[str]) -> tuple[
         for g, n in table["counts"].items():
             counts[g] = counts.get(g, 0) + n
     return sums, counts
+
+
+def without(tipping: Mapping[str, Any], groups: Iterable[str]) -> dict[str, Any]:
+    """The same tipping points, less those of `groups` (e.g. groups too small to be shown in public)."""
+    leave_out = set(groups)
+    return dict(tipping, groups=[point for point in tipping["groups"] if point["group"] not in leave_out])
 
 
 def from_snapshot(data: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -69,3 +69,12 @@ def test_the_pdf_carries_the_same_sentences():
     assert "How much rests on the weights" in text
     for sentence in SENTENCES:
         assert sentence in text, sentence
+
+
+def test_the_public_report_gives_no_tipping_point_of_a_group_too_small_to_show():
+    # Two ballots each: neither group is shown on its own in public, so neither has its tipping points there.
+    snapshot = built()
+    page = html.unescape(services.render(snapshot, "html", "en", "public").decode("utf-8"))
+    assert "How much rests on the weights" in page
+    assert not any(sentence in page for sentence in SENTENCES)
+    assert "fewer than 5 people" in page  # the public notice says figures were left out

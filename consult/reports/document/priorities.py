@@ -6,8 +6,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from consult.core.privacy import too_few
 from consult.reports.document.cells import cell, chart, count_cell, percent_cell, percent_text, table, when_text
 from consult.reports.document.labels import Labels
+from consult.voting.tipping import without
 from consult.voting.tipping_text import intro, sentences
 
 
@@ -37,6 +39,13 @@ def _tipping_block(p: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
     tipping = p.get("tipping")
     if not tipping:
         return None
+    if labels.guard.public:
+        # As on the public results page: no tipping point of a group the public does not see on its own.
+        open_data = p.get("open_data")
+        hidden = (set(open_data.get("hidden_groups", [])) if open_data else
+                  {g for g, n in p.get("ballots_by_group", {}).items() if too_few(n)})
+        labels.guard.hid = labels.guard.hid or any(point["group"] in hidden for point in tipping["groups"])
+        tipping = without(tipping, hidden)
     return {"heading": _("How much rests on the weights"), "paragraphs": [intro(tipping)],
             "list": sentences(tipping, labels.group, labels.priority)}
 

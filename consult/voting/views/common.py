@@ -19,11 +19,11 @@ from consult.jobs import queue
 from consult.localities.models import Locality, StakeholderGroup
 from consult.voting.forms import BallotForm, ResultsFilterForm
 from consult.voting.models import SCHEMES
-from consult.voting.open_data import POOLED, fingerprint, page_figures
+from consult.voting.open_data import POOLED, fingerprint, hidden_groups, page_figures
 from consult.voting.permissions import can_recalculate_results
 from consult.voting.results import latest_snapshot, open_data, settled_places, share_bars
 from consult.voting.services.errors import VotingError
-from consult.voting.tipping import from_snapshot
+from consult.voting.tipping import from_snapshot, without
 from consult.voting.tipping_text import intro, sentences
 
 #: Colours for stakeholder groups' bar segments (GOV.UK palette); segments are also separated by white gaps,
@@ -117,8 +117,7 @@ def _public_tipping(tipping: dict | None, document: dict | None) -> dict | None:
     """The tipping points the reader may see: to the public, none for a group too small to show on its own."""
     if tipping is None or document is None:
         return tipping
-    hidden = {g for g, row in document["tables"]["overall"]["groups"].items() if row.get("suppressed")}
-    return dict(tipping, groups=[point for point in tipping["groups"] if point["group"] not in hidden])
+    return without(tipping, hidden_groups(document))
 
 
 def _figures(data: dict, locality: str | None, document: dict | None, *, public: bool) -> dict | None:
