@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import UTCDateTime, utcnow
 from consult.extensions import db
 from consult.localities.models import Locality
 
-FORMATS = ("html", "pdf", "xlsx", "csv")
+FORMATS = ("html", "pdf", "xlsx", "csv", "docx")
 #: "full" is for commissioners and facilitators; "public" leaves out verbatim free text and the raw data.
 AUDIENCES = ("full", "public")
 
@@ -70,6 +71,8 @@ class FreeTextTag(db.Model):
     question_code: Mapped[str] = mapped_column(String(64))
     tagged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     tagged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: A facilitator chose this answer to quote under its theme in the full (staff) report.
+    quoted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     theme: Mapped[FreeTextTheme] = relationship(back_populates="tags")
 
@@ -118,6 +121,6 @@ class ReportFile(db.Model):
 
     __table_args__ = (
         UniqueConstraint("snapshot_id", "format", "locale", "audience"),
-        CheckConstraint("format IN ('html', 'pdf', 'xlsx', 'csv')", name="format_known"),
+        CheckConstraint("format IN ('html', 'pdf', 'xlsx', 'csv', 'docx')", name="format_known"),
         CheckConstraint("audience IN ('full', 'public')", name="audience_known"),
     )
