@@ -45,4 +45,14 @@ def build_document(data: dict[str, Any], *, locale: str, audience: str = "full",
     title = labels.content(data["consultation"]["title"])
     return {"title": _("Consultation report: %(title)s", title=title), "consultation_title": title,
             "locale": locale, "audience": audience, "as_of": data["as_of"], "as_of_text": when_text(data["as_of"]),
-            "sections": [s for s in built if s is not None], "notice": labels.guard.notice()}
+            "cover": _cover(data, labels), "sections": [s for s in built if s is not None],
+            "notice": labels.guard.notice()}
+
+
+def _cover(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
+    """What the printed report's first page says: the status, and the consultation's dates."""
+    consultation = data["consultation"]
+    return {"status": consultation["status"], "status_text": labels.statuses.get(consultation["status"]),
+            "rows": [{"label": _("Open from"), "text": when_text(consultation["opens_at"])},
+                     {"label": _("Closing"), "text": when_text(consultation["closes_at"])},
+                     {"label": _("Figures as of"), "text": when_text(data["as_of"])}]}
