@@ -31,6 +31,15 @@ class ConfigError(RuntimeError):
     """The environment asks for something the app cannot run with."""
 
 
+def _pair(value: str | None, default: list[str]) -> list[str]:
+    """Two different stakeholder group codes, "a,b"."""
+    codes = _list(value, default)
+    if len(codes) != 2 or codes[0] == codes[1]:
+        raise ConfigError("CONSULT_COMPARE_GROUPS must name two different stakeholder group codes, like "
+                          "service_user,carer.")
+    return codes
+
+
 def _count(env: dict[str, str], name: str, default: int) -> int:
     """A whole number of people, at least 1, from the environment variable `name`."""
     raw = env.get(name)
@@ -103,4 +112,7 @@ def from_environment(env: dict[str, str] | None = None) -> dict:
         "MIN_PUBLIC_COUNT": _count(env, "CONSULT_MIN_PUBLIC_COUNT", 5),
         #: Representativeness says "too few to say" of a band with fewer responses than this.
         "MIN_BAND_RESPONSES": _count(env, "CONSULT_MIN_BAND_RESPONSES", 10),
+        #: The two stakeholder groups (codes) whose places reports and results compare by name: by default
+        #: people who use services and carers.
+        "COMPARE_GROUPS": _pair(env.get("CONSULT_COMPARE_GROUPS"), ["service_user", "carer"]),
     }

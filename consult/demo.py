@@ -22,6 +22,7 @@ from consult.localities.models import Locality, Membership, StakeholderGroup
 from consult.localities.services import add_member, save_locality, save_planning_group, save_stakeholder_group
 from consult.reports.demo import load_reports_demo
 from consult.surveys.demo import load_survey_demo
+from consult.surveys.demo_carers import load_carers_survey
 from consult.voting.demo import load_voting_demo
 
 STAKEHOLDER_GROUPS = [
@@ -147,6 +148,7 @@ def load_demo() -> list[tuple[str, str, str]]:
     load_consultations_demo()
     load_voting_demo()
     load_survey_demo()
+    load_carers_survey()
     load_reports_demo()
     load_commissioning_demo()  # keep last: it drafts from the voting demo's results snapshot
     db.session.flush()

@@ -25,6 +25,8 @@ from consult.voting.tally import SCHEMES
 
 #: Free-text answers listed per question in the HTML and PDF (all of them go to the XLSX and CSV).
 FREE_TEXT_SHOWN = 200
+#: Quoted answers shown under each theme in the full report (the ones chosen most recently).
+QUOTES_PER_THEME = 3
 #: Dimensions of participation, in the order the report shows them.
 DIMENSIONS = ("stakeholder_group", "locality", "language", "channel")
 CHANNEL_ORDER = ("web", "code", "paper", "meeting", "import")
@@ -172,6 +174,7 @@ def theme_counts(themes: Sequence[Mapping[str, Any]], questions: Sequence[Mappin
     """How many free-text answers carry each theme, overall and by the respondent's stakeholder group."""
     text_codes = [q["code"] for q in questions if q["kind"] in TEXT_KINDS]
     counts: dict[int, Counter] = {t["id"]: Counter() for t in themes}
+    places: dict[int, Counter] = {t["id"]: Counter() for t in themes}
     answers = tagged = 0
     seen_groups = set()
     for r in responses:
@@ -186,11 +189,31 @@ def theme_counts(themes: Sequence[Mapping[str, Any]], questions: Sequence[Mappin
             for theme in ids:
                 if theme in counts:
                     counts[theme][group] += 1
+                    places[theme][_key(r, "locality")] += 1
                     seen_groups.add(group)
     columns = ordered(set(groups) | seen_groups, groups)
     rows = [{"theme": t["id"], "name": t["name"], "total": sum(counts[t["id"]].values()),
-             "by_group": {g: counts[t["id"]].get(g, 0) for g in columns}} for t in themes]
+             "by_group": {g: counts[t["id"]].get(g, 0) for g in columns},
+             "by_locality": dict(places[t["id"]])} for t in themes]
     return {"groups": columns, "rows": rows, "answers": answers, "tagged": tagged}
+
+
+def theme_quotes(tag_rows: Iterable[Mapping[str, Any]], responses: Sequence[Mapping[str, Any]], *,
+                 per_theme: int = QUOTES_PER_THEME) -> dict[str, list[dict[str, Any]]]:
+    """{theme id (as text): the answers a facilitator chose to quote under it}, the most recently chosen first
+    (tag rows come newest first), at most `per_theme` each. For the full report only: never published."""
+    by_id = {r["id"]: r for r in responses}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for tag in tag_rows:
+        response = by_id.get(tag["response"])
+        if not tag.get("quoted") or response is None or not _answered(response["answers"].get(tag["question"])):
+            continue
+        quotes = out.setdefault(str(tag["theme"]), [])
+        if len(quotes) < per_theme:
+            quotes.append({"text": str(response["answers"][tag["question"]]),
+                           "stakeholder_group": response.get("stakeholder_group"),
+                           "locality": response.get("locality"), "locale": response.get("locale")})
+    return out
 
 
 # --- priority vote ------------------------------------------------------------------------------------------------
@@ -220,7 +243,8 @@ def priority_results(vote: Mapping[str, Any] | None) -> dict[str, Any] | None:
             "ballots": vote["ballots"], "ballots_by_group": vote.get("ballots_by_group", {}),
             "weights": vote.get("weights", {}), "titles": vote["titles"], "schemes": schemes, "rows": rows,
             "localities": localities, "resamples": vote.get("resamples", 0), "level": vote.get("level"),
-            "tipping": vote.get("tipping"), "open_data": vote.get("open_data")}
+            "tipping": vote.get("tipping"), "open_data": vote.get("open_data"),
+            "group_places": vote.get("group_places"), "compare": vote.get("compare")}
 
 
 # --- the whole report -----------------------------------------------------------------------------------------
@@ -271,7 +295,8 @@ def build_report_data(*, reference: Mapping[str, Any], survey: Mapping[str, Any]
                                                   margin=margin, min_band=min_band),
         "survey": survey_part,
         "themes": {"themes": [{"id": t["id"], "name": t["name"]} for t in themes.get("themes", [])],
-                   **theme_counts(themes.get("themes", []), questions, responses, tags, groups=reference["groups"])},
+                   **theme_counts(themes.get("themes", []), questions, responses, tags, groups=reference["groups"]),
+                   "quotes": theme_quotes(themes.get("tags", []), responses)},
         "priorities": priority_results(vote),
     }
 

@@ -84,6 +84,8 @@ def _write_block(sheet, block: dict[str, Any], bold) -> None:
         sheet.append([text])
     for item in block.get("list") or []:
         sheet.append([f"• {item}"])
+    for quote in block.get("quotes") or []:
+        sheet.append([render_csv.safe_cell(quote["text"]), quote["by"]])
     if block.get("table"):
         _write_table(sheet, block["table"], bold)
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -75,6 +76,7 @@ def reference_source(consultation: Consultation) -> dict[str, Any]:
     covered = [loc.code for loc in consultation.localities]
     return {
         "consultation": {"id": consultation.id, "slug": consultation.slug, "title": dict(consultation.title),
+                         "summary": dict(consultation.summary or {}), "easy_read": dict(consultation.easy_read or {}),
                          "default_locale": consultation.default_locale, "status": consultation.status,
                          "opens_at": consultation.opens_at.isoformat(),
                          "closes_at": consultation.closes_at.isoformat()},
@@ -245,8 +247,20 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
         "level": data.get("level"),
         # None for a snapshot older than the aggregate table (version 1).
         "tipping": from_snapshot(data),
+        "group_places": _group_places(data),
+        "compare": list(data.get("compare") or current_app.config["COMPARE_GROUPS"]),
         "open_data": _open_data_reference(consultation),
     }
+
+
+def _group_places(data: dict[str, Any]) -> dict[str, dict[str, int]] | None:
+    """Each stakeholder group's own places (consult.voting.disagreement), from the snapshot's aggregate table."""
+    from consult.voting.disagreement import places_from_table
+    from consult.voting.tipping import overall_table
+
+    if data.get("aggregate") is None:
+        return None
+    return places_from_table(data["priorities"], *overall_table(data["aggregate"], data["groups"]))
 
 
 def _open_data_reference(consultation: Consultation) -> dict[str, str] | None:
@@ -282,8 +296,9 @@ def theme_source(consultation: Consultation) -> dict[str, Any]:
     themes = list(db.session.scalars(select(FreeTextTheme).where(FreeTextTheme.consultation_id == consultation.id)
                                      .order_by(FreeTextTheme.position, FreeTextTheme.id)))
     tags = db.session.execute(
-        select(FreeTextTag.response_id, FreeTextTag.question_code, FreeTextTag.theme_id)
+        select(FreeTextTag.response_id, FreeTextTag.question_code, FreeTextTag.theme_id, FreeTextTag.quoted)
         .join(FreeTextTheme, FreeTextTag.theme_id == FreeTextTheme.id)
-        .where(FreeTextTheme.consultation_id == consultation.id)).all()
+        .where(FreeTextTheme.consultation_id == consultation.id)
+        .order_by(FreeTextTag.tagged_at.desc(), FreeTextTag.id.desc())).all()
     return {"themes": [{"id": t.id, "name": dict(t.name)} for t in themes],
-            "tags": [{"response": r, "question": q, "theme": t} for r, q, t in tags]}
+            "tags": [{"response": r, "question": q, "theme": t, "quoted": bool(quoted)} for r, q, t, quoted in tags]}

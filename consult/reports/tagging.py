@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from consult.consultations.models import Consultation
 from consult.core.i18n import locale_name
@@ -76,16 +76,21 @@ def text_questions(consultation: Consultation) -> list[dict[str, Any]]:
 
 
 def _tags_on(consultation: Consultation, question_code: str,
-             response_ids: Iterable[int] | None = None) -> dict[int, set[int]]:
-    """{response id: theme ids} on the answers to one question (of the responses given, or of all)."""
+             response_ids: Iterable[int] | None = None) -> tuple[dict[int, set[int]], set[int]]:
+    """{response id: theme ids} on the answers to one question (of the responses given, or of all), and the
+    responses whose answer is chosen for quoting."""
     where = [FreeTextTheme.consultation_id == consultation.id, FreeTextTag.question_code == question_code]
     if response_ids is not None:
         where.append(FreeTextTag.response_id.in_(list(response_ids)))
     tags: dict[int, set[int]] = {}
-    for response_id, theme_id in db.session.execute(
-            select(FreeTextTag.response_id, FreeTextTag.theme_id).join(FreeTextTheme).where(*where)):
+    quoted: set[int] = set()
+    for response_id, theme_id, is_quoted in db.session.execute(
+            select(FreeTextTag.response_id, FreeTextTag.theme_id, FreeTextTag.quoted).join(FreeTextTheme)
+            .where(*where)):
         tags.setdefault(response_id, set()).add(theme_id)
-    return tags
+        if is_quoted:
+            quoted.add(response_id)
+    return tags, quoted
 
 
 def tagging_page(consultation: Consultation, question_code: str, *, page: int = 1, per_page: int = 20,
@@ -95,7 +100,7 @@ def tagging_page(consultation: Consultation, question_code: str, *, page: int = 
     if question is None:
         raise ReportError(_("That question has no written answers to tag."), "question")
     answers = sources.survey_source(consultation, text_question=question_code)["rows"]
-    tags = _tags_on(consultation, question_code)
+    tags, quoted = _tags_on(consultation, question_code)
     if group:
         answers = [a for a in answers if (a["stakeholder_group"] or NOT_GIVEN) == group]
     if untagged:
@@ -106,15 +111,17 @@ def tagging_page(consultation: Consultation, question_code: str, *, page: int = 
     shown = answers[(page - 1) * per_page: page * per_page]
     for a in shown:
         a["themes"] = tags.get(a["id"], set())
+        a["quoted"] = a["id"] in quoted
     return {"question": question, "answers": shown, "total": len(answers), "page": page, "pages": pages}
 
 
 def set_tags(consultation: Consultation, question_code: str, assignments: Mapping[int, set[int]], *,
-             actor=None) -> int:
-    """Set the themes on written answers to one question; returns how many answers changed.
+             quoted: Iterable[int] = (), actor=None) -> int:
+    """Set the themes on written answers to one question, and which of them are quoted under their themes in
+    the full report (`quoted`: response ids); returns how many answers changed.
 
     Every answer must be a written answer to that question in this consultation, every theme one of its
-    themes; otherwise nothing changes."""
+    themes; an answer is quoted only with a theme on it; otherwise nothing changes."""
     answered = {a["id"] for a in (sources.survey_source(consultation, text_question=question_code) or
                                   {"rows": []})["rows"]}
     known = {t.id: t for t in themes_of(consultation)}
@@ -122,12 +129,19 @@ def set_tags(consultation: Consultation, question_code: str, assignments: Mappin
         raise ReportError(_("Some of those answers are not written answers to this question."), "answers")
     if any(theme_id not in known for ids in assignments.values() for theme_id in ids):
         raise ReportError(_("Choose themes from this consultation's list."), "answers")
-    current = _tags_on(consultation, question_code, assignments) if assignments else {}
+    quoted = set(quoted)
+    if any(response_id not in assignments for response_id in quoted):
+        raise ReportError(_("Some of those answers are not written answers to this question."), "answers")
+    if any(not assignments[response_id] for response_id in quoted):
+        raise ReportError(_("Give an answer a theme before quoting it: quotes are shown under their themes."),
+                          "answers")
+    current, was_quoted = _tags_on(consultation, question_code, assignments) if assignments else ({}, set())
     changed = 0
     now = utcnow()
     for response_id, wanted in assignments.items():
         have = current.get(response_id, set())
-        if have == set(wanted):
+        quote = response_id in quoted
+        if have == set(wanted) and quote == (response_id in was_quoted):
             continue
         changed += 1
         removed, added = have - set(wanted), set(wanted) - have
@@ -137,10 +151,16 @@ def set_tags(consultation: Consultation, question_code: str, assignments: Mappin
                 FreeTextTag.theme_id.in_(removed)))
         for theme_id in sorted(added):
             db.session.add(FreeTextTag(theme_id=theme_id, response_id=response_id, question_code=question_code,
-                                       tagged_by_id=getattr(actor, "id", None), tagged_at=now))
+                                       tagged_by_id=getattr(actor, "id", None), tagged_at=now, quoted=quote))
+        db.session.flush()
+        db.session.execute(update(FreeTextTag).where(
+            FreeTextTag.response_id == response_id, FreeTextTag.question_code == question_code)
+            .values(quoted=quote).execution_options(synchronize_session=False))
         record_change("free_text.tags", consultation,
-                      before={"response": response_id, "question": question_code, "themes": sorted(have)},
-                      after={"response": response_id, "question": question_code, "themes": sorted(wanted)},
+                      before={"response": response_id, "question": question_code, "themes": sorted(have),
+                              "quoted": response_id in was_quoted},
+                      after={"response": response_id, "question": question_code, "themes": sorted(wanted),
+                             "quoted": quote},
                       actor=actor)
     db.session.flush()
     return changed

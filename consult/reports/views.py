@@ -190,7 +190,7 @@ def participation(consultation_id):
         form.margin.data = margin
     figures = services.live_figures(consultation, margin)
     document = build_document(figures, locale=current_locale(),
-                              sections=("summary", "participation", "over_time", "representativeness"))
+                              sections=("glance", "participation", "over_time", "representativeness"))
     return (render_template("reports/participation.html", consultation=consultation, document=document,
                             form=form, margin=margin, can_import=can_import_population(current_user),
                             can_choose_target=can_choose_target_population(current_user, consultation)),
@@ -252,7 +252,9 @@ def tag_answers(consultation_id, code):
             abort(400)
         shown = [int(v) for v in request.form.getlist("answer") if v.isdigit()]
         assignments = {rid: {int(v) for v in request.form.getlist(f"themes-{rid}") if v.isdigit()} for rid in shown}
-        done = carry_out(lambda: tagging.set_tags(consultation, code, assignments, actor=current_user),
+        quoted = [rid for rid in shown if request.form.get(f"quote-{rid}") == "1"]
+        done = carry_out(lambda: tagging.set_tags(consultation, code, assignments, quoted=quoted,
+                                                  actor=current_user),
                          done=lambda changed: _("Themes saved for %(n)s answers.", n=changed),
                          then=request.full_path if request.query_string else request.path,
                          refused=lambda exc: errors.append(str(exc)))

@@ -111,8 +111,9 @@ IDEAS = ["The day centre bus stopped running and my mum cannot get there now.",
          "Please keep the memory clinic in Peterlee.", ""]
 
 
-def _build(survey: Survey) -> None:
-    for s_pos, spec in enumerate(SECTIONS):
+def build_sections(survey: Survey, sections: list[dict] = SECTIONS) -> None:
+    """The survey's sections and questions from a demo spec (SECTIONS' shape)."""
+    for s_pos, spec in enumerate(sections):
         section = building.save_section(survey, None, title=spec["title"], channel="cli")
         section.position = s_pos
         for q in spec["questions"]:
@@ -174,7 +175,7 @@ def _load() -> Survey | None:
                                   slug=STANDALONE if consultation is None else None, anonymous=True,
                                   ask_about_you=True, status="open" if consultation is None else None,
                                   channel="cli")
-    _build(survey)
+    build_sections(survey)
     translation.set_reviewed(survey, "cy", True)
     _responses(survey)
     db.session.flush()

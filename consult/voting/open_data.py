@@ -26,10 +26,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from consult.core.privacy import too_few
+from consult.voting.disagreement import disagreement, group_places
 from consult.voting.weighting import SCHEMES, group_factor
 
 SCHEMA = "consult-open-data"
 SCHEMA_VERSION = 1
+#: Documents of snapshots that name a pair of groups to compare (version 3 and later) add "disagreement".
+SCHEMA_VERSION_DISAGREEMENT = 2
 #: The key under which the results page shows the pooled small groups beside the others.
 POOLED = "_pooled"
 CSV_COLUMNS = ["table", "locality", "group", "priority", "ballots", "points", "weight",
@@ -133,7 +136,7 @@ def build_document(data: Mapping[str, Any], *, slug: str, title: str, priority_t
             results[s]["localities"][code] = {"suppressed": True} if code in hidden else _result(
                 data["schemes"][s]["localities"][code], pools[code])
     scheme = data["weighting"]
-    return {
+    document = {
         "schema": SCHEMA, "schema_version": SCHEMA_VERSION,
         "consultation": {"slug": slug, "title": title},
         "computed_at": computed_at,
@@ -148,6 +151,22 @@ def build_document(data: Mapping[str, Any], *, slug: str, title: str, priority_t
         "bootstrap": {"seed": data.get("seed"), "resamples": data.get("resamples", 0), "level": data.get("level"),
                       "intervals": data.get("intervals", {})},
     }
+    if "compare" in data:
+        # Added only for snapshots that name the pair, so that files published before never change.
+        document["schema_version"] = SCHEMA_VERSION_DISAGREEMENT
+        document["disagreement"] = table_disagreement(document, tables["overall"], data["compare"])
+    return document
+
+
+def table_disagreement(document: Mapping[str, Any], table: Mapping[str, Any],
+                       pair: Sequence[str] | None) -> dict[str, Any]:
+    """Where the groups a published table shows one by one disagree (consult.voting.disagreement): each group's
+    own places from its published points; pooled groups are not compared."""
+    priorities = [p["code"] for p in document["priorities"]]
+    shown = {g: row for g, row in table["groups"].items() if not row.get("suppressed")}
+    places = group_places(priorities, {g: row["points"] for g, row in shown.items()},
+                          {g: row["ballots"] for g, row in shown.items()})
+    return disagreement(priorities, places, groups=[g["code"] for g in document["groups"]], pair=pair)
 
 
 def hidden_groups(document: Mapping[str, Any]) -> set[str]:
@@ -221,4 +240,5 @@ def page_figures(document: Mapping[str, Any], locality: str | None) -> dict[str,
             p["by_group"][POOLED] = pooled["contribution"][scheme][p["code"]]
     return {"main": {"ballots": table["ballots"], "ballots_by_group": counts, "priorities": priorities},
             "groups": shown + ([POOLED] if pooled else []),
+            "disagreement": table_disagreement(document, table, (document.get("disagreement") or {}).get("pair")),
             "by_scheme": {s: {p["code"]: p for p in block(s)["priorities"]} for s in SCHEMES}}

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from consult.voting.open_data import POOLED, SCHEMA, SCHEMA_VERSION
+from consult.voting.open_data import POOLED, SCHEMA, SCHEMA_VERSION, SCHEMA_VERSION_DISAGREEMENT, table_disagreement
 from consult.voting.tally import SCHEMES, tally
 from consult.voting.weighting import ABS_TOL, REL_TOL
 
@@ -134,8 +134,9 @@ def _check_ballots(table: dict, where: str) -> list[Mismatch]:
 def _check_header(document: Any) -> str:
     if not isinstance(document, dict) or document.get("schema") != SCHEMA:
         raise OpenDataError(f"not a {SCHEMA} file (no \"schema\": \"{SCHEMA}\")")
-    if document.get("schema_version") != SCHEMA_VERSION:
-        raise OpenDataError(f"schema_version {document.get('schema_version')!r} is not {SCHEMA_VERSION}")
+    if document.get("schema_version") not in (SCHEMA_VERSION, SCHEMA_VERSION_DISAGREEMENT):
+        raise OpenDataError(f"schema_version {document.get('schema_version')!r} is not {SCHEMA_VERSION} or "
+                            f"{SCHEMA_VERSION_DISAGREEMENT}")
     scheme = _get(document, "weighting", str, "the file")
     if scheme not in SCHEMES:
         raise OpenDataError(f"unknown weighting {scheme!r}")
@@ -165,7 +166,19 @@ def verify(document: Any) -> list[Mismatch]:
             published = (_get(results, "overall", dict, "result") if code is None
                          else _get(_get(results, "localities", dict, "result"), code, dict, "result.localities"))
             out += _check_result(document, table, published, s, where + label)
+    if document["schema_version"] >= SCHEMA_VERSION_DISAGREEMENT:
+        out += _check_disagreement(document, places[0][1])
     return out
+
+
+def _check_disagreement(document: dict, overall: dict) -> list[Mismatch]:
+    """Each group's own places, spreads and gaps, worked out again from the overall table's points."""
+    published = _get(document, "disagreement", dict, "the file")
+    pair = published.get("pair")
+    if pair is not None and not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(g, str) for g in pair)):
+        raise OpenDataError("disagreement.pair is not a list of two group codes")
+    again = table_disagreement(document, overall, pair)
+    return [] if again == published else [Mismatch("where groups disagree", published, again)]
 
 
 def summary(document: Mapping[str, Any]) -> str:

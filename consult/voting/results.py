@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import func, select
 
 from consult.consultations.models import Consultation
@@ -33,7 +34,9 @@ RESAMPLES = 1000
 LEVEL = 0.9
 #: The snapshot layout, so that pages can tell an old snapshot from a new one. Version 2 adds the aggregate
 #: table the tally used ("aggregate"), the bootstrap's seed ("seed") and the names the open data shows ("names").
-SNAPSHOT_VERSION = 2
+#: Version 3 adds the pair of stakeholder groups compared by name ("compare"; COMPARE_GROUPS when it was taken),
+#: so that its open data (schema version 2) says where groups disagree.
+SNAPSHOT_VERSION = 3
 
 
 class ResultsError(RuleError):
@@ -249,6 +252,7 @@ def compute_results(consultation_id: int, progress: Callable[[int, str | None], 
         "seed": seed,
         "aggregate": agg.as_data(),
         "names": content_names(consultation, agg.priorities, agg.groups, agg.localities),
+        "compare": list(current_app.config["COMPARE_GROUPS"]),
     }
     snapshot = ResultsSnapshot(consultation_id=consultation.id, computed_at=utcnow(), ballots=total, data=data,
                                job_id=job_id)

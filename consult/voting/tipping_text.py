@@ -126,6 +126,34 @@ def group_sentences(point: dict[str, Any], cutoff: int, group: Name, priority: N
     return out
 
 
+#: A tipping point is near when the weight need move by no more than this share of itself (a half).
+NEAR = 0.5
+
+
+def nearest(tipping: dict[str, Any] | None, group: Name, priority: Name, *, limit: int = 3) -> list[str]:
+    """The sentences of the `limit` tipping points nearest the weights as they are (each within NEAR of its
+    group's weight), nearest first: what a summary says of how much rests on the weights."""
+    if not tipping or not tipping["weighted"]:
+        return []
+    cutoff, near = tipping["cutoff"], []
+    for point in tipping["groups"]:
+        w = point["weight"]
+        for change, say in ((point["down"], _fall), (point["up"], _rise)):
+            if change is not None and w > 0 and abs(change["weight"] - w) <= NEAR * w:
+                near.append((abs(change["weight"] - w) / w, point, change, say))
+    near.sort(key=lambda item: item[0])
+    out = []
+    for distance, point, change, say in near[:limit]:
+        kw = {"group": group(point["group"]), "old": weight_text(point["weight"]), "top": cutoff}
+        if distance == 0:
+            out.append(_at_a_tie(point, cutoff, **kw))
+            continue
+        kind, codes = _what(change, cutoff)
+        out.append(say(kind, len(codes), priorities=_names(codes, priority),
+                       new=weight_text(change["weight"], point["weight"]), **kw))
+    return list(dict.fromkeys(out))
+
+
 def sentences(tipping: dict[str, Any] | None, group: Name, priority: Name) -> list[str]:
     """Every group's sentences in order; none for a snapshot without tipping points (see intro)."""
     if not tipping or not tipping["weighted"]:

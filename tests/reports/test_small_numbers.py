@@ -99,14 +99,15 @@ def test_the_public_spreadsheet_says_fewer_than_5_and_keeps_the_totals(client, p
     assert rows["Carers"][:5] == ("Carers", "fewer than 5", "fewer than 5", "fewer than 5", "fewer than 5")
     assert rows["Bigtown"][1] == "fewer than 5"
     channels = {"Online", "Paper form", "At a meeting", "Imported"}  # how people took part is not who they are
-    for sheet in ("Participation", "Representativeness", "Themes"):
+    for sheet in ("Participation", "Representativeness", "Themes", "Summary"):
         for row in book[sheet].iter_rows(values_only=True):
             # Populations are large; no count of 1 to 4 people is left in a people column.
             people = row[2:] if sheet == "Themes" else row[1:]  # a theme's total is a whole-consultation total
             if row[0] not in channels:
                 assert not any(isinstance(v, int) and 0 < v < 5 for v in people), (sheet, row)
     summary = [row for row in book["Summary"].iter_rows(values_only=True)]
-    assert ("Survey responses", 6) in [row[:2] for row in summary]
+    glance = [row for row in book["About the figures"].iter_rows(values_only=True)]
+    assert ("Survey responses", 6) in [row[:2] for row in glance]
     assert any(row[0] and "fewer than 5" in str(row[0]) for row in summary)  # the sheet says why
     assert client.get(f"/c/{consultation.slug}/report/download/csv").status_code == 404  # raw data: staff only
 
@@ -191,11 +192,11 @@ def test_too_few_to_say_is_what_the_report_prints(app):
             "locality_names": {"PET": {"en": "Peterlee"}}, "has_survey": True, "has_vote": False,
             "participation": {"responses": 5, "ballots": 0, "by": {}}, "representativeness": rep}
     with app.test_request_context(), force_locale("en"):
-        document = build_document(data, locale="en", sections=("summary", "representativeness"))
+        document = build_document(data, locale="en", sections=("glance", "representativeness"))
     cells = {c["figure"]: c["text"] for s in document["sections"] for b in s["blocks"] if b.get("table")
              for row in b["table"]["rows"] for c in row if c["figure"]}
     assert cells["representativeness.age_band.all.75_84.under"] == "Too few to say"
-    summary = next(s for s in document["sections"] if s["id"] == "summary")
+    summary = next(s for s in document["sections"] if s["id"] == "glance")
     assert summary["blocks"][1]["list"] is None
 
 
@@ -214,7 +215,7 @@ def test_a_report_built_before_these_rules_still_hides_small_figures_in_public(a
             "locality_names": {"SEA": {"en": "Seaham"}}, "has_survey": True, "has_vote": False,
             "participation": {"responses": 40, "ballots": 0, "by": {}}, "representativeness": rep}
     with app.test_request_context(), force_locale("en"):
-        public = build_document(data, locale="en", audience="public", sections=("summary", "representativeness"))
-        full = build_document(data, locale="en", audience="full", sections=("summary", "representativeness"))
+        public = build_document(data, locale="en", audience="public", sections=("glance", "representativeness"))
+        full = build_document(data, locale="en", audience="full", sections=("glance", "representativeness"))
     assert public["sections"][0]["blocks"][1]["list"] == ["Localities, by survey responses: Seaham"]
     assert full["sections"][0]["blocks"][1]["list"] == ["Localities, by survey responses: Seaham (-42.5)"]

@@ -1,4 +1,4 @@
-"""The report's first sections: the summary, who took part, and taking part over time."""
+"""The report's sections on who took part: at a glance, by group, locality, language and channel, and over time."""
 
 from __future__ import annotations
 
@@ -56,7 +56,8 @@ def _flagged_lines(rep: dict[str, Any], labels: Labels) -> list[str]:
     return lines
 
 
-def summary_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
+def glance_blocks(data: dict[str, Any], labels: Labels) -> list[dict[str, Any]]:
+    """The report at a glance (status, dates, totals, margin) and the groups flagged as under-represented."""
     part = data["participation"]
     rows = [[cell(_("Status"), header=True), cell(data["consultation"]["status"],
                                                    labels.statuses.get(data["consultation"]["status"]))],
@@ -74,7 +75,7 @@ def summary_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
                  cell(margin, _("%(points)s percentage points", points=f"{margin:g}"), numeric=True,
                       figure="summary.margin")])
     flagged = _flagged_lines(data["representativeness"], labels)
-    blocks = [{"table": table("summary", _("This report at a glance"), [(_("Item"), False), (_("Value"), False)],
+    blocks = [{"table": table("glance-table", _("This report at a glance"), [(_("Item"), False), (_("Value"), False)],
                               rows)}]
     paragraphs = ([_("In brackets: percentage points below the group's share of the population. Groups are "
                      "compared with the population of the consultation's localities; see \"How representative are "
@@ -82,7 +83,13 @@ def summary_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
                   else [_("No group is under-represented by more than the margin.")])
     blocks.append({"heading": _("Groups under-represented by more than %(points)s percentage points",
                                 points=f"{margin:g}"), "list": flagged or None, "paragraphs": paragraphs})
-    return {"id": "summary", "title": _("Summary"), "sheet": _("Summary"), "paragraphs": [], "blocks": blocks}
+    return blocks
+
+
+def glance_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
+    """glance_blocks as a section of their own (the live participation page starts with it)."""
+    return {"id": "glance", "title": _("At a glance"), "sheet": _("At a glance"), "paragraphs": [],
+            "blocks": glance_blocks(data, labels)}
 
 
 def _dimension_block(dimension: str, rows: list[dict[str, Any]], labels: Labels, kinds: list[str]) -> dict[str, Any]:
@@ -134,19 +141,28 @@ def over_time_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
     kinds = [kind for kind, held in (("responses", data["has_survey"]), ("ballots", data["has_vote"])) if held]
     rows = _by_date(timing["weeks"], "week", kinds)
     categories = [{"label": day_text(w["week"]), "values": [w[kind] for kind in kinds]} for w in timing["weeks"]]
+    busiest = max(timing["weeks"], key=lambda w: sum(w[kind] for kind in kinds), default=None)
+    description = (_("A bar chart of the responses and ballots each week, from the week beginning %(first)s to the "
+                     "week beginning %(last)s; the busiest week began on %(busiest)s. The spreadsheet (XLSX) gives "
+                     "the numbers for every week and day.", first=day_text(timing["weeks"][0]["week"]),
+                     last=day_text(timing["weeks"][-1]["week"]), busiest=day_text(busiest["week"]))
+                   if busiest else "")
     blocks = [{"heading": _("By week"),
                "chart": chart(chart_id="chart-over-time-weeks", title=_("Responses and ballots each week"),
-                              categories=categories, series=[names[kind] for kind in kinds],
+                              description=description, categories=categories, series=[names[kind] for kind in kinds],
                               value_text=count_text) if rows else None,
-               "table": table("over-time-weeks", _("Responses and ballots each week"),
-                              [(_("Week beginning"), False)] + [(names[kind], True) for kind in kinds], rows),
                "paragraphs": [] if rows else [_("Nobody has taken part yet.")]}]
+    if rows:
+        blocks.append({"spreadsheet_only": True,
+                       "table": table("over-time-weeks", _("Responses and ballots each week"),
+                                      [(_("Week beginning"), False)] + [(names[kind], True) for kind in kinds],
+                                      rows)})
     if timing["days"]:
         by_day = timing["responses_by_day"]
         kinds = ["responses", "ballots"] if by_day else ["ballots"]
         paragraphs = [] if by_day else [_("The survey is anonymous, so responses are dated by week only; "
                                           "this table counts ballots.")]
-        blocks.append({"heading": _("By day"), "paragraphs": paragraphs,
+        blocks.append({"heading": _("By day"), "paragraphs": paragraphs, "spreadsheet_only": True,
                        "table": table("over-time-days", _("Ballots each day") if not by_day
                                       else _("Responses and ballots each day"),
                                       [(_("Day"), False)] + [(names[kind], True) for kind in kinds],

@@ -33,7 +33,7 @@ def _localities_block(p: dict[str, Any], labels: Labels, scheme_name: str,
             "table": table("priorities-localities", _("Place of each priority in each locality"), columns, rows)}
 
 
-def _tipping_block(p: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
+def tipping_block(p: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
     """How far each group's weight could move before the first place or the top set changes (the results
     page says the same); none for results kept before the aggregate table was."""
     tipping = p.get("tipping")
@@ -47,7 +47,38 @@ def _tipping_block(p: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
         labels.guard.hid = labels.guard.hid or any(point["group"] in hidden for point in tipping["groups"])
         tipping = without(tipping, hidden)
     return {"heading": _("How much rests on the weights"), "paragraphs": [intro(tipping)],
-            "list": sentences(tipping, labels.group, labels.priority)}
+            "list": sentences(tipping, labels.group, labels.priority), "tipping": tipping}
+
+
+def _disagreement_block(data: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
+    """Each priority's place overall and in each stakeholder group's own ballots, and how far apart they are."""
+    from consult.reports.document.summary import disagreement_lines, group_disagreement
+
+    d = group_disagreement(data, labels)
+    if d is None or len(d["groups"]) < 2:
+        return None
+    p = data["priorities"]
+    main = p["weighting"]
+    overall = {r["code"]: r["schemes"][main]["rank"] for r in p["rows"]}
+    counts = p.get("ballots_by_group", {})
+    columns = ([(_("Priority"), False), (_("Place overall"), True)] + [(labels.group(g), True) for g in d["groups"]]
+               + [(_("Places apart"), True)])
+    rows = []
+    for row in d["priorities"]:
+        code = row["code"]
+        line = [cell(code, labels.priority(code), header=True), count_cell(overall.get(code))]
+        for g in d["groups"]:
+            line += labels.guard.cells(counts.get(g, 0), [count_cell(row["places"].get(g),
+                                                                     f"disagreement.{code}.{g}")])
+        line.append(count_cell(row["spread"], f"disagreement.{code}.spread"))
+        rows.append(line)
+    return {"heading": _("Where stakeholder groups disagree"),
+            "paragraphs": [_("Each group's own places come from its own ballots only, before any weighting: the "
+                             "same under every weighting scheme. \"Places apart\" is the lowest place less the "
+                             "highest.")],
+            "list": disagreement_lines(d, labels) or None,
+            "table": table("disagreement", _("Place of each priority in each stakeholder group's own ballots"),
+                           columns, rows)}
 
 
 def priorities_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
@@ -62,16 +93,9 @@ def priorities_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] |
     paragraphs = [_("Results calculated %(when)s from %(n)s ballots. The places use \"%(scheme)s\", the weighting "
                     "chosen for this consultation; the other weightings are shown beside it for comparison.",
                     when=when_text(p["computed_at"]), n=f"{p['ballots']:,}", scheme=scheme_name)]
-    if p["resamples"]:
-        paragraphs.append(_("\"Likely places\" come from counting the votes again %(n)s times, each time picking "
-                            "ballots at random from each stakeholder group's own ballots: a priority came within "
-                            "that range of places in 90 out of 100 counts.", n=f"{p['resamples']:,}"))
-    if p.get("open_data"):
-        paragraphs.append(_("Anyone can check these figures once they are published: the open data they come from "
-                            "is at %(path)s (also as CSV), and the SHA-256 fingerprint of that JSON file is "
-                            "%(sha256)s. The command \"flask --app consult results verify FILE.json\" works every "
-                            "score, share and place out again from the file alone.", path=p["open_data"]["path"],
-                            sha256=p["open_data"]["sha256"]))
+    if p["resamples"] or p.get("open_data"):
+        paragraphs.append(_("How the likely places are worked out, and how anyone can check these figures, is in "
+                            "\"About the figures\" at the end."))
     columns = [(_("Priority"), False)]
     groups = [("", 1)]
     for s in p["schemes"]:
@@ -97,11 +121,14 @@ def priorities_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] |
                               categories=[{"label": labels.priority(r["code"]),
                                            "values": [r["schemes"][main]["share"]]} for r in p["rows"]],
                               value_text=percent_text) if p["rows"] and main else None,
-               "table": table("priorities", _("Priorities in order, under each weighting scheme"), columns, rows,
-                              groups=groups)}]
-    tipping = _tipping_block(p, labels)
+               "table": table("priorities-schemes", _("Priorities in order, under each weighting scheme"), columns,
+                              rows, groups=groups)}]
+    tipping = tipping_block(p, labels)
     if tipping:
         blocks.append(tipping)
+    disagree = _disagreement_block(data, labels)
+    if disagree:
+        blocks.append(disagree)
     if p["localities"]:
         voters = {row["key"]: row["ballots"] for row in data["participation"]["by"].get("locality", [])}
         blocks.append(_localities_block(p, labels, scheme_name, voters))

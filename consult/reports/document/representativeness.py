@@ -6,7 +6,16 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from consult.reports.document.cells import cell, chart, count_cell, percent_cell, percent_text, points_cell, table
+from consult.reports.document.cells import (
+    cell,
+    chart,
+    count_cell,
+    names_list,
+    percent_cell,
+    percent_text,
+    points_cell,
+    table,
+)
 from consult.reports.document.labels import Labels
 
 
@@ -63,8 +72,8 @@ def _locality_block(rep: dict[str, Any], labels: Labels, kinds: list[tuple[str, 
 
 
 def _band_note(t: dict[str, Any], labels: Labels) -> str:
-    """How many answered, did not say, and (for a targeted band type) were outside the target population.
-    For one locality these are figures about its people, so they are guarded; for all localities, totals."""
+    """For one area: how many answered, did not say, and (for a targeted band type) were outside the target
+    population. For one locality these are figures about its people, so they are guarded; for all, totals."""
     def figure(n: int) -> str:
         return f"{n:,}" if t["locality"] is None else labels.guard.text(n, f"{n:,}")
 
@@ -73,38 +82,63 @@ def _band_note(t: dict[str, Any], labels: Labels) -> str:
     if t.get("targeted") and t["other"]:
         note += " " + _("%(n)s gave an answer outside the target population and are not compared.",
                         n=figure(t["other"]))
-    return note[:1].upper() + note[1:]  # "fewer than 5 people answered…" starts a sentence
+    return f"{labels.scope(t['locality'])}: {note}"
 
 
-def _band_block(t: dict[str, Any], labels: Labels) -> dict[str, Any]:
-    """One band type's survey respondents against the population, for all localities or for one."""
-    scope = "all" if t["locality"] is None else t["locality"]
-    what = labels.band_types[t["band_type"]]
-    caption = _("%(what)s: survey respondents against the population – %(scope)s", what=what,
-                scope=labels.scope(t["locality"]))
-    columns = [(what, False), (_("Population"), True), (_("Share of population"), True),
+def _band_type_block(band_type: str, tables: list[dict[str, Any]], labels: Labels) -> dict[str, Any]:
+    """One band type's survey respondents against the population: one table, all localities first, then each
+    locality where somebody answered; bands with neither people nor population are left out."""
+    what = labels.band_types[band_type]
+    caption = _("%(what)s: survey respondents against the population", what=what)
+    columns = [(_("Area"), False), (what, False), (_("Population"), True), (_("Share of population"), True),
                (_("Survey responses"), True), (_("Share of responses"), True), (_("Difference"), True),
                (_("Representation"), False)]
     rows = []
-    for row in t["rows"]:
-        prefix = f"representativeness.{t['band_type']}.{scope}.{row['band']}"
-        rows.append([cell(row["band"], labels.band(t["band_type"], row["band"]), header=True),
-                     count_cell(row["population"], f"{prefix}.population"),
-                     percent_cell(row["population_share"], f"{prefix}.population_share")]
-                    + _people_cells(labels, row["count"], [("count", row["count"], f"{prefix}.count"),
-                                                           ("share", row["share"], f"{prefix}.share"),
-                                                           ("difference", row["difference"], f"{prefix}.difference")])
-                    + [_flag_cell(row["under"], row.get("too_few", False), f"{prefix}.under")])
-    notes = [_band_note(t, labels)]
+    for t in tables:
+        scope = "all" if t["locality"] is None else t["locality"]
+        for row in t["rows"]:
+            if not row["population"] and not row["count"]:
+                continue
+            prefix = f"representativeness.{band_type}.{scope}.{row['band']}"
+            rows.append([cell(t["locality"], labels.scope(t["locality"])),
+                         cell(row["band"], labels.band(band_type, row["band"]), header=True),
+                         count_cell(row["population"], f"{prefix}.population"),
+                         percent_cell(row["population_share"], f"{prefix}.population_share")]
+                        + _people_cells(labels, row["count"], [("count", row["count"], f"{prefix}.count"),
+                                                               ("share", row["share"], f"{prefix}.share"),
+                                                               ("difference", row["difference"],
+                                                                f"{prefix}.difference")])
+                        + [_flag_cell(row["under"], row.get("too_few", False), f"{prefix}.under")])
+    whole = next((t for t in tables if t["locality"] is None), None)
     figure = None
-    if t["locality"] is None and t["base"]:
-        figure = chart(chart_id=f"chart-rep-{t['band_type']}", title=caption,
-                       categories=[{"label": labels.band(t["band_type"], r["band"]),
+    if whole is not None and whole["base"]:
+        figure = chart(chart_id=f"chart-rep-{band_type}", title=_("%(what)s – %(scope)s", what=caption,
+                                                                  scope=labels.scope(None)),
+                       categories=[{"label": labels.band(band_type, r["band"]),
                                     "values": [r["population_share"], labels.guard.value(r["count"], r["share"])]}
-                                   for r in t["rows"]],
+                                   for r in whole["rows"] if r["population"] or r["count"]],
                        series=[_("Population"), _("Survey responses")], value_text=percent_text)
-    return {"heading": caption, "level": 3 if t["locality"] is None else 4, "paragraphs": notes,
-            "chart": figure, "table": table(f"rep-{t['band_type']}-{scope}", caption, columns, rows)}
+    return {"heading": what, "paragraphs": [_band_note(t, labels) for t in tables], "chart": figure,
+            "table": table(f"rep-{band_type}", caption, columns, rows)}
+
+
+def _band_blocks(rep: dict[str, Any], labels: Labels) -> list[dict[str, Any]]:
+    """A block per band type somebody answered about, and a line naming those nobody answered about."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for t in rep["bands"]:
+        if t["base"] or t["locality"] is None:
+            by_type.setdefault(t["band_type"], []).append(t)
+    blocks, unanswered = [], []
+    for band_type, tables in by_type.items():
+        if not any(t["base"] for t in tables):
+            unanswered.append(labels.band_types[band_type].lower())
+            continue
+        blocks.append(_band_type_block(band_type, [t for t in tables if t["base"] or t["locality"] is None],
+                                       labels))
+    if unanswered:
+        blocks.append({"paragraphs": [_("Nobody answered the questions about %(what)s, so they are not compared.",
+                                        what=names_list(unanswered))]})
+    return blocks
 
 
 def _rule_paragraphs(rep: dict[str, Any], labels: Labels) -> list[str]:
@@ -137,7 +171,7 @@ def representativeness_section(data: dict[str, Any], labels: Labels) -> dict[str
                     "in the area. The difference is in percentage points; a group more than %(points)s points "
                     "below its population share is marked as under-represented. People who did not say are "
                     "left out of the shares.", points=f"{rep['margin']:g}")] + _rule_paragraphs(rep, labels)
-    blocks = [_locality_block(rep, labels, kinds)] + [_band_block(t, labels) for t in rep["bands"]]
+    blocks = [_locality_block(rep, labels, kinds)] + _band_blocks(rep, labels)
     if rep["missing_population"]:
         blocks.append({"paragraphs": [_("No population figures by age, ethnic group or language have been "
                                         "imported for: %(places)s.",

@@ -90,7 +90,27 @@ def free_text_section(data: dict[str, Any], labels: Labels, audience: str) -> di
             "blocks": blocks}
 
 
-def themes_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
+def _quotes_blocks(data: dict[str, Any], labels: Labels) -> list[dict[str, Any]]:
+    """For staff: under each theme, the answers a facilitator chose to quote, as written, with who wrote them."""
+    quotes = data["themes"].get("quotes") or {}
+    blocks = []
+    for theme in data["themes"]["rows"]:
+        chosen = quotes.get(str(theme["theme"]))
+        if not chosen:
+            continue
+        blocks.append({"heading": _("In their own words: %(theme)s", theme=labels.theme(theme)), "level": 4,
+                       "quotes": [{"text": q["text"], "by": _("%(group)s, %(locality)s",
+                                                               group=labels.group(q["stakeholder_group"]),
+                                                               locality=labels.locality(q["locality"]))}
+                                  for q in chosen]})
+    if blocks:
+        blocks[0]["paragraphs"] = [_("Answers chosen by the facilitators to show each theme in people's own words. "
+                                     "They are in this version for staff only: written answers are never "
+                                     "published.")]
+    return blocks
+
+
+def themes_section(data: dict[str, Any], labels: Labels, audience: str = "full") -> dict[str, Any] | None:
     themes = data["themes"]
     if data["survey"] is None:
         return None
@@ -109,7 +129,10 @@ def themes_section(data: dict[str, Any], labels: Labels) -> dict[str, Any] | Non
                    description=_("A bar chart. The table after it gives the same numbers, by stakeholder group."),
                    categories=[{"label": labels.theme(r), "values": [r["total"]]} for r in themes["rows"]],
                    value_text=count_text) if any(r["total"] for r in themes["rows"]) else None
+    blocks = [{"chart": figure, "table": table("themes-by-group",
+                                               _("Written answers with each theme, by stakeholder group"), columns,
+                                               rows)}]
+    if audience == "full":
+        blocks += _quotes_blocks(data, labels)
     return {"id": "themes", "title": _("Themes in what people wrote"), "sheet": _("Themes"),
-            "paragraphs": paragraphs,
-            "blocks": [{"chart": figure, "table": table("themes", _("Written answers with each theme, by "
-                                                                   "stakeholder group"), columns, rows)}]}
+            "paragraphs": paragraphs, "blocks": blocks}
