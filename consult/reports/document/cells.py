@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from babel.lists import format_list
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 
 from consult.core import privacy
@@ -110,8 +109,3 @@ def when_text(iso: str) -> str:
 
 def day_text(iso: str) -> str:
     return format_date(date.fromisoformat(iso), "d MMM yyyy")
-
-
-def names_list(items: list[str]) -> str:
-    """Items joined as the reader's language joins a list ("a, b and c"), never by hand."""
-    return format_list(items, locale=str(get_locale() or "en")) if items else ""

@@ -10,9 +10,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from consult.reports.document.cells import cell, count_cell, count_text, names_list, table
+from consult.reports.document.cells import cell, count_cell, count_text, table
 from consult.reports.document.labels import Labels
 from consult.reports.document.summary import top_theme_rows
+from consult.voting.disagreement_text import names_list
 
 
 def _people_paragraph(data: dict[str, Any], labels: Labels, row: dict[str, Any]) -> str:

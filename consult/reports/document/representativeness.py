@@ -10,13 +10,13 @@ from consult.reports.document.cells import (
     cell,
     chart,
     count_cell,
-    names_list,
     percent_cell,
     percent_text,
     points_cell,
     table,
 )
 from consult.reports.document.labels import Labels
+from consult.voting.disagreement_text import names_list
 
 
 def _flag_cell(under: bool, too_few: bool, figure: str) -> dict[str, Any]:

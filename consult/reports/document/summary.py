@@ -12,10 +12,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from consult.core.privacy import too_few
-from consult.reports.document.cells import cell, count_cell, count_text, names_list, percent_cell, table, when_text
+from consult.reports.document.cells import cell, count_cell, count_text, percent_cell, table, when_text
 from consult.reports.document.labels import Labels
 from consult.reports.document.priorities import tipping_block
 from consult.voting.disagreement import disagreement
+from consult.voting.disagreement_text import lines, names_list, overview
 from consult.voting.tipping_text import nearest
 from consult.voting.top import top_cutoff
 
@@ -50,25 +51,7 @@ def group_disagreement(data: dict[str, Any], labels: Labels) -> dict[str, Any] |
 
 
 def disagreement_lines(d: dict[str, Any], labels: Labels) -> list[str]:
-    """The priorities the groups disagree on most, and the named pair's widest gaps, in plain words."""
-    lines = []
-    for code in d["widest"]:
-        row = next(r for r in d["priorities"] if r["code"] == code)
-        high = [labels.group(g) for g in d["groups"] if row["places"].get(g) == row["highest"]]
-        low = [labels.group(g) for g in d["groups"] if row["places"].get(g) == row["lowest"]]
-        lines.append(_("%(priority)s: %(high)s put it in place %(highest)s, %(low)s in place %(lowest)s.",
-                       priority=labels.priority(code), highest=row["highest"], high=names_list(high),
-                       lowest=row["lowest"], low=names_list(low)))
-    if d["pair"]:
-        a, b = (labels.group(g) for g in d["pair"])
-        for code in d["pair_widest"]:
-            row = next(r for r in d["priorities"] if r["code"] == code)
-            lines.append(_("%(a)s and %(b)s differ on %(priority)s: %(a)s put it in place %(a_place)s, %(b)s in "
-                           "place %(b_place)s.", a=a, b=b, priority=labels.priority(code),
-                           a_place=row["places"][d["pair"][0]], b_place=row["places"][d["pair"][1]]))
-        if not d["pair_widest"]:
-            lines.append(_("%(a)s and %(b)s placed every priority within one place of each other.", a=a, b=b))
-    return lines
+    return lines(d, labels.group, labels.priority)
 
 
 def _asked(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
@@ -179,14 +162,8 @@ def _disagree(data: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
     d = group_disagreement(data, labels)
     if d is None:
         return None
-    if len(d["groups"]) < 2:
-        return {"heading": _("Where stakeholder groups disagree"),
-                "paragraphs": [_("Too few stakeholder groups can be shown on their own to compare them.")]}
-    lines = disagreement_lines(d, labels)
-    paragraphs = [_("Each group's own places come from its own ballots only, before any weighting.")]
-    if not d["widest"]:
-        paragraphs.append(_("The stakeholder groups placed every priority within one place of each other."))
-    return {"heading": _("Where stakeholder groups disagree"), "paragraphs": paragraphs, "list": lines or None}
+    said = disagreement_lines(d, labels) if len(d["groups"]) > 1 else []
+    return {"heading": _("Where stakeholder groups disagree"), "paragraphs": [overview(d)], "list": said or None}
 
 
 def top_theme_rows(data: dict[str, Any], count=lambda r: r["total"]) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@ refusal by its input, and the results page."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -23,7 +23,9 @@ from consult.voting.open_data import POOLED, fingerprint, hidden_groups, page_fi
 from consult.voting.permissions import can_recalculate_results
 from consult.voting.results import latest_snapshot, open_data, settled_places, share_bars
 from consult.voting.services.errors import VotingError
-from consult.voting.tipping import from_snapshot, without
+from consult.voting.disagreement import disagreement, places_from_table
+from consult.voting.disagreement_text import lines, overview
+from consult.voting.tipping import from_snapshot, overall_table, without
 from consult.voting.tipping_text import intro, sentences
 
 #: Colours for stakeholder groups' bar segments (GOV.UK palette); segments are also separated by white gaps,
@@ -110,6 +112,11 @@ def results_page(consultation: Consultation):
     if figures:
         context.update(main=figures["main"], groups=figures["groups"], by_scheme=figures["by_scheme"],
                        chart=share_bars(figures["main"]["priorities"], figures["groups"]))
+        disagree = figures.get("disagreement")
+        if disagree is not None:
+            context.update(disagreement=disagree, disagreement_intro=overview(disagree),
+                           disagreement_lines=lines(disagree, lambda g: names.get(g, g),
+                                                    lambda p: named.get(p, p)))
     return render_template("voting/results.html", **context), status
 
 
@@ -139,4 +146,17 @@ def _figures(data: dict, locality: str | None, document: dict | None, *, public:
         main = {"ballots": main["ballots"], "ballots_by_group": {},
                 "priorities": [dict(p, by_group={}) for p in main["priorities"]]}
     return {"main": main, "groups": [] if public else data["groups"],
-            "by_scheme": {s: {p["code"]: p for p in block(s)["priorities"]} for s in SCHEMES}}
+            "by_scheme": {s: {p["code"]: p for p in block(s)["priorities"]} for s in SCHEMES},
+            "disagreement": None if public else _staff_disagreement(data, locality)}
+
+
+def _staff_disagreement(data: dict, locality: str | None) -> dict | None:
+    """Where the groups disagree, from the snapshot's own aggregate table (every group: staff see them all);
+    None for a snapshot without one."""
+    aggregate = data.get("aggregate")
+    if aggregate is None:
+        return None
+    table = aggregate if locality is None else {locality: aggregate.get(locality, {"sums": {}, "counts": {}})}
+    places = places_from_table(data["priorities"], *overall_table(table, data["groups"]))
+    return disagreement(data["priorities"], places, groups=data["groups"],
+                        pair=data.get("compare") or current_app.config["COMPARE_GROUPS"])
