@@ -54,16 +54,19 @@ def _count(env: dict[str, str], name: str, default: int) -> int:
     return value
 
 
+def _database_url(url: str) -> str:
+    """Heroku-style URLs name the old driver; SQLAlchemy 2 wants the explicit psycopg 3 dialect."""
+    for old in ("postgres://", "postgresql://"):
+        if url.startswith(old):
+            return "postgresql+psycopg://" + url[len(old):]
+    return url
+
+
 def from_environment(env: dict[str, str] | None = None) -> dict:
     """Read configuration from environment variables (see README, "Configuration")."""
     env = dict(os.environ if env is None else env)
     production = env.get("CONSULT_ENV", "development") == "production"
-    database_url = env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'consult.db'}"
-    # Heroku-style URLs name the old driver; SQLAlchemy 2 wants the explicit psycopg 3 dialect.
-    if database_url.startswith("postgres://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgres://"):]
-    elif database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    database_url = _database_url(env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'consult.db'}")
     secret_key = env.get("SECRET_KEY")
     if production and not secret_key:
         raise ConfigError("SECRET_KEY must be set when CONSULT_ENV=production.")
