@@ -52,3 +52,27 @@ def test_facilitator_watches_participation_builds_the_report_and_downloads_it(pa
     assert "Consultation report" in page.inner_text("h1")
     assert page.locator('[data-figure="summary.responses"]').inner_text() == "6"
     assert page.locator("svg.app-chart[role=img]").count() > 5
+
+
+def test_the_report_on_screen_opens_with_its_findings_in_every_language(page, work_queue):
+    """The summary comes first, says where groups disagree, and the published results page shows the same; each
+    page in English, Welsh and Urdu passes axe, with and without JavaScript (the right-to-left one mirrored)."""
+    from consult.reports import services
+
+    lead = make_user(role="facilitator", email="report-lead@example.org")
+    consultation, _parts = make_reported_consultation(status="closed", facilitator=lead)
+    consultation.lead = lead
+    services.build_report(consultation.id, formats=(), locale="en")
+    db.session.commit()
+    page.visit("/login")
+    page.fill("#email", "report-lead@example.org")
+    page.fill("#password", PASSWORD)
+    page.click_and_check("main form button[type=submit]")
+    for locale, direction in (("en", "ltr"), ("cy", "ltr"), ("ur", "rtl")):
+        page.visit(f"/consultations/{consultation.id}/report/view?lang={locale}")
+        assert page.get_attribute("html", "dir") == direction
+        sections = page.locator("section.app-report__section h2").all_inner_texts()
+        assert sections[0] == page.inner_text("#report-contents + ol li:first-child a")
+        assert page.locator("#summary").is_visible() and page.locator("#disagreement").count() == 1
+        assert page.locator("#over-time-days").count() == 0  # the days are in the spreadsheet
+        page.axe()
