@@ -1,5 +1,5 @@
 """The report as a Word document: the HTML's outline and tables, right to left in Urdu, and no written answers
-in the published version."""
+in the published version; from the command line, the report page and the public download."""
 
 import io
 
@@ -8,11 +8,13 @@ from docx import Document
 from docx.oxml.ns import qn
 from report_files import html_headings, word_headings
 
+from consult.consultations.models import Consultation
 from consult.extensions import db
 from consult.reports import render_docx, services
 from consult.reports.document import build_document
-from factories import make_reported_consultation
+from factories import login, make_reported_consultation, make_user
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 WRITTEN = "The bus is gone"  # one response's written answer (factories.make_reported_consultation)
 
 
@@ -171,6 +173,44 @@ def test_the_files_properties_name_the_report_and_nobody(app, snapshot):
     assert properties.created.replace(tzinfo=None) == snapshot.as_of.replace(tzinfo=None, microsecond=0)
 
 
+def test_the_report_command_writes_a_word_document(app, snapshot, tmp_path):
+    out = tmp_path / "report.docx"
+    slug = snapshot.data["consultation"]["slug"]
+    result = app.test_cli_runner().invoke(args=["report", slug, "--format", "DOCX", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    document = Document(str(out))
+    assert word_headings(document)[0] == (1, document.core_properties.title)
+    assert WRITTEN in all_text(document)
+
+
 def test_an_unknown_format_is_refused(app, snapshot):
     with pytest.raises(services.ReportError, match="html, pdf, xlsx, csv or docx"):
         services.render(snapshot, "odt", "en")
+
+
+def test_the_report_page_offers_the_word_document_and_the_public_gets_one_once_published(app, client, snapshot):
+    consultation = db.session.get(Consultation, snapshot.consultation_id)
+    login(client, make_user(role="commissioner"))
+    page = client.get(f"/consultations/{consultation.id}/report").get_data(as_text=True)
+    link = f'/consultations/{consultation.id}/report/download/docx'
+    assert link in page and "Download the report as DOCX" in page
+    response = client.get(link)
+    assert response.status_code == 200 and response.mimetype == DOCX
+    disposition = response.headers["Content-Disposition"]
+    assert "attachment" in disposition and services.file_name(snapshot, "docx", "en") in disposition
+    assert WRITTEN in all_text(Document(io.BytesIO(response.get_data())))
+    assert client.get(f"/consultations/{consultation.id}/report/download/odt").status_code == 404
+    assert client.get(f"/c/{consultation.slug}/report/download/docx").status_code == 404  # not published yet
+
+    consultation.status = "published"
+    db.session.commit()
+    client.post("/logout")
+    page = client.get(f"/c/{consultation.slug}/report").get_data(as_text=True)
+    assert f"/c/{consultation.slug}/report/download/docx" in page and "download/csv" not in page
+    response = client.get(f"/c/{consultation.slug}/report/download/docx?lang=ur")
+    assert response.status_code == 200 and response.mimetype == DOCX
+    assert response.headers["Content-Disposition"].rstrip('"').endswith("-ur.docx")
+    public = Document(io.BytesIO(response.get_data()))
+    assert WRITTEN not in all_text(public) and public.core_properties.language == "ur-PK"
+    db.session.refresh(snapshot)
+    assert ("docx", "ur", "public") in {(f.format, f.locale, f.audience) for f in snapshot.files}  # kept
