@@ -2,9 +2,11 @@
 in the published version; from the command line, the report page and the public download."""
 
 import io
+import zipfile
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from report_files import html_headings, word_headings
 
@@ -12,6 +14,7 @@ from consult.consultations.models import Consultation
 from consult.extensions import db
 from consult.reports import render_docx, services
 from consult.reports.document import build_document
+from consult.reports.document.cells import cell
 from factories import login, make_reported_consultation, make_user
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -77,13 +80,25 @@ def test_tables_carry_the_layouts_cells_with_header_rows_that_repeat_on_every_pa
         body = [[c.text for c in r.cells] for r in rows[headed:]]
         assert body == [[c["text"] + ("*" if c["small"] else "") for c in r] for r in t["rows"]], t["id"]
         for row, cells in zip(rows[headed:], t["rows"], strict=True):
-            for cell, c in zip(row.cells, cells, strict=True):
+            for word_cell, c in zip(row.cells, cells, strict=True):
                 if c["numeric"] and not c["header"]:
-                    assert cell.paragraphs[0].alignment == 2, (t["id"], c)  # RIGHT: the end, in either direction
-                if c["flag"]:
-                    assert all(run.bold for run in cell.paragraphs[0].runs)
+                    # RIGHT: the end of the cell, in either direction
+                    assert word_cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT, (t["id"], c)
         if t["groups"]:
             assert [c.text for c in dict.fromkeys(rows[0].cells)] == [g["text"] for g in t["groups"]]
+
+
+def test_an_under_represented_flag_is_bold(app, snapshot, monkeypatch):
+    def flagged(data, **kwargs):
+        document = build_document(data, **kwargs)
+        table = next(b["table"] for s in document["sections"] if s["id"] == "representativeness"
+                     for b in s["blocks"] if b.get("table"))
+        table["rows"][0][-1] = cell(True, "Under-represented", flag=True)
+        return document
+
+    monkeypatch.setattr(render_docx, "build_document", flagged)
+    found = [c for t in word(snapshot).tables for row in t.rows for c in row.cells if c.text == "Under-represented"]
+    assert found and all(run.bold and run.font.cs_bold for c in found for run in c.paragraphs[0].runs)
 
 
 def test_the_published_version_leaves_out_what_people_wrote(app, snapshot):
@@ -165,6 +180,8 @@ def test_a_section_can_start_a_page_and_a_block_can_be_for_the_spreadsheet_only(
 
 
 def test_the_files_properties_name_the_report_and_nobody(app, snapshot):
+    parts = zipfile.ZipFile(io.BytesIO(services.render(snapshot, "docx", "en"))).namelist()
+    assert not [name for name in parts if "thumbnail" in name or "stylesWithEffects" in name]  # the template's
     properties = word(snapshot).core_properties
     assert properties.title.startswith("Consultation report: ")
     assert properties.language == "en-GB"
