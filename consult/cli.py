@@ -331,7 +331,8 @@ def survey_import_xlsform(slug: str, file: str, replace: bool, standalone: bool)
 @click.command("report")
 @click.argument("slug")
 @click.option("--format", "output_format", required=True,
-              type=click.Choice(["html", "pdf", "xlsx", "csv"], case_sensitive=False), help="The file format.")
+              type=click.Choice(["html", "pdf", "xlsx", "csv", "docx"], case_sensitive=False),
+              help="The file format.")
 @click.option("--output", required=True, type=click.Path(dir_okay=False), help="The file to write.")
 @click.option("--locale", default=None, help="Language of the interface text (default: the consultation's).")
 @click.option("--margin", default=None, type=float,

@@ -24,9 +24,10 @@ from consult.reports.models import AUDIENCES, FORMATS, ReportFile, ReportSnapsho
 
 CONTENT_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "csv": "text/csv; charset=utf-8"}
+                 "csv": "text/csv; charset=utf-8",
+                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 #: The raw data (even anonymised) is for the people who run the consultation, never the public.
-PUBLIC_FORMATS = ("html", "pdf", "xlsx")
+PUBLIC_FORMATS = ("html", "pdf", "xlsx", "docx")
 MARGIN_MAX = 50.0
 
 
@@ -141,7 +142,7 @@ def render(snapshot: ReportSnapshot, fmt: str, locale: str, audience: str = "ful
            raw: dict[str, Any] | None = None) -> bytes:
     """The snapshot in one format, language and audience (not stored; see report_file)."""
     if fmt not in FORMATS:
-        raise ReportError(_("Unknown format %(format)s: choose html, pdf, xlsx or csv", format=fmt), "format")
+        raise ReportError(_("Unknown format %(format)s: choose html, pdf, xlsx, csv or docx", format=fmt), "format")
     if audience not in AUDIENCES:
         raise ReportError(f"unknown audience {audience!r}")
     if audience == "public" and fmt not in PUBLIC_FORMATS:
@@ -154,6 +155,10 @@ def render(snapshot: ReportSnapshot, fmt: str, locale: str, audience: str = "ful
         from consult.reports.render_pdf import render as render_pdf
 
         return render_pdf(snapshot.data, locale=locale, audience=audience)
+    if fmt == "docx":
+        from consult.reports.render_docx import render as render_docx
+
+        return render_docx(snapshot.data, locale=locale, audience=audience)
     if fmt == "xlsx":
         from consult.reports.render_xlsx import render as render_xlsx
 

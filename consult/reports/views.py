@@ -30,8 +30,8 @@ from consult.reports.permissions import (
 
 bp = Blueprint("reports", __name__)
 
-#: Reports are downloaded in the formats named by the stable command: html, pdf, xlsx, csv.
-FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "xlsx": "XLSX", "csv": "CSV"}
+#: Reports are downloaded in the formats named by the stable command: html, pdf, xlsx, csv, docx.
+FORMAT_NAMES = {"html": "HTML", "pdf": "PDF", "docx": "DOCX", "xlsx": "XLSX", "csv": "CSV"}
 
 
 def _consultation(consultation_id: int, allowed) -> Consultation:
@@ -135,7 +135,7 @@ def _show(consultation: Consultation, audience: str):
     snapshot = _latest_or_404(consultation)
     document = build_document(snapshot.data, locale=current_locale(), audience=audience)
     return render_template("reports/view.html", consultation=consultation, snapshot=snapshot, document=document,
-                           formats=FORMAT_NAMES, audience=audience)
+                           formats=FORMAT_NAMES, public_formats=services.PUBLIC_FORMATS, audience=audience)
 
 
 def _download(consultation: Consultation, fmt: str, audience: str):

@@ -1,4 +1,4 @@
-"""On the demo data the report builds on a real worker, and HTML, PDF, XLSX and CSV show the same figures."""
+"""On the demo data the report builds on a real worker, and HTML, PDF, XLSX, DOCX and CSV show the same figures."""
 
 import csv
 import io
@@ -7,8 +7,10 @@ from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
+from docx import Document
 from flask_babel import force_locale
 from openpyxl import load_workbook
+from report_files import html_headings, word_headings
 from sqlalchemy import select
 
 from consult.accounts.models import User
@@ -94,7 +96,8 @@ def test_demo_report_builds_in_the_background_and_every_format_shows_the_same_fi
     assert record.status == "finished", record.error
     snapshot = db.session.scalar(select(ReportSnapshot).where(ReportSnapshot.consultation_id == consultation.id))
     assert record.result["snapshot_id"] == snapshot.id and snapshot.job_id == record.id
-    assert {(f.format, f.locale) for f in snapshot.files} == {(f, "en") for f in ("html", "pdf", "xlsx", "csv")}
+    assert {(f.format, f.locale) for f in snapshot.files} == {(f, "en") for f in ("html", "pdf", "xlsx", "csv",
+                                                                                  "docx")}
     page = client.get(f"/consultations/{consultation.id}/report").get_data(as_text=True)
     assert "Download the report as PDF" in page and "report-progress-bar" not in page
     data = snapshot.data
@@ -108,7 +111,7 @@ def test_demo_report_builds_in_the_background_and_every_format_shows_the_same_fi
     assert not any(f["band"] == "under_18" for f in data["representativeness"]["under_represented"])
 
     downloads = {}
-    for fmt in ("html", "pdf", "xlsx", "csv"):
+    for fmt in ("html", "pdf", "xlsx", "csv", "docx"):
         response = client.get(f"/consultations/{consultation.id}/report/download/{fmt}")
         assert response.status_code == 200, fmt
         downloads[fmt] = response.get_data()
@@ -138,6 +141,15 @@ def test_demo_report_builds_in_the_background_and_every_format_shows_the_same_fi
         values = [tuple(c.value for c in line) for line in book[section["sheet"]].iter_rows()]
         wanted = tuple(render_xlsx._value(c) for c in row)
         assert any(line[:len(wanted)] == wanted for line in values), (section["sheet"], table["id"], wanted)
+
+    # DOCX: the HTML's headings, and every table with the same cells (marked "*" the same way).
+    word = Document(io.BytesIO(downloads["docx"]))
+    assert word_headings(word) == html_headings(downloads["html"])
+    tables = [b["table"] for s in document["sections"] for b in s["blocks"] if b.get("table")]
+    assert len(word.tables) == len(tables)
+    for table, t in zip(word.tables, tables, strict=True):
+        body = [[c.text for c in row.cells] for row in table.rows[1 + bool(t["groups"]):]]
+        assert body == [[c["text"] + ("*" if c["small"] else "") for c in row] for row in t["rows"]], t["id"]
 
     # CSV: the raw anonymised rows add up to the same participation figures.
     rows = list(csv.DictReader(io.StringIO(downloads["csv"].decode("utf-8-sig"))))

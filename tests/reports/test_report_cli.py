@@ -6,6 +6,7 @@ import os
 from html import unescape
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
@@ -30,7 +31,7 @@ def run(app, *args):
 
 
 def test_report_command_writes_each_format_without_the_queue(app, consultation, tmp_path):
-    for fmt in ("html", "xlsx", "csv", "pdf"):
+    for fmt in ("html", "xlsx", "csv", "pdf", "docx"):
         out = tmp_path / f"report.{fmt}"
         result = run(app, "report", consultation.slug, "--format", fmt, "--output", str(out))
         assert result.exit_code == 0, result.output
@@ -40,7 +41,8 @@ def test_report_command_writes_each_format_without_the_queue(app, consultation, 
     rows = list(csv.reader(io.StringIO((tmp_path / "report.csv").read_text(encoding="utf-8-sig"))))
     assert sum(1 for r in rows[1:] if r[0] == "response") == 6 and sum(1 for r in rows[1:] if r[0] == "ballot") == 4
     assert load_workbook(tmp_path / "report.xlsx").sheetnames[0] == "Summary"
-    assert count(ReportSnapshot, ReportSnapshot.consultation_id == consultation.id) == 4
+    assert Document(str(tmp_path / "report.docx")).paragraphs[0].style.name == "Heading 1"
+    assert count(ReportSnapshot, ReportSnapshot.consultation_id == consultation.id) == 5
 
 
 def test_report_command_speaks_the_chosen_language(app, consultation, tmp_path):
@@ -53,7 +55,7 @@ def test_report_command_speaks_the_chosen_language(app, consultation, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["report", "no-such-consultation", "--format", "pdf"], "No consultation"),
-    (["report", "{slug}", "--format", "docx"], "Invalid value for '--format'"),
+    (["report", "{slug}", "--format", "odt"], "Invalid value for '--format'"),
     (["report", "{slug}", "--format", "pdf", "--locale", "fr"], "Unknown language"),
 ])
 def test_report_command_refuses_bad_input_with_a_message(app, consultation, tmp_path, args, message):
@@ -145,9 +147,11 @@ def test_a_consultation_without_a_survey_or_a_vote_still_has_a_report(app, tmp_p
 
     consultation = make_consultation()
     db.session.commit()
-    for fmt in ("html", "xlsx", "csv", "pdf"):
+    for fmt in ("html", "xlsx", "csv", "pdf", "docx"):
         result = run(app, "report", consultation.slug, "--format", fmt, "--output", str(tmp_path / f"r.{fmt}"))
         assert result.exit_code == 0, result.output
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Who took part" in html and "Survey results" not in html and "Priority vote" not in html
     assert (tmp_path / "r.csv").read_text(encoding="utf-8-sig").count("\n") == 1  # the header only
+    headings = [p.text for p in Document(str(tmp_path / "r.docx")).paragraphs if p.style.name.startswith("Heading")]
+    assert "Who took part" in headings and "Survey results" not in headings

@@ -80,7 +80,7 @@ def test_the_full_report_shows_the_figures_and_written_answers(client, people, r
     assert "attachment" in download.headers["Content-Disposition"]
     text = download.get_data().decode("utf-8-sig")
     assert "'=HYPERLINK" in text  # a formula from the public is never run by a spreadsheet
-    assert client.get(f"/consultations/{consultation.id}/report/download/docx").status_code == 404
+    assert client.get(f"/consultations/{consultation.id}/report/download/odt").status_code == 404
 
 
 def test_once_published_the_report_is_public_without_written_answers_or_raw_data(client, people, reported):
