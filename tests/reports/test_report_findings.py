@@ -58,8 +58,8 @@ def test_the_first_section_states_the_ranking_its_settledness_the_disagreement_a
                                                               headings["The priorities in order"]]
     ranking = _block(summary, headings["The priorities in order"])["table"]["rows"]
     main = data["priorities"]["weighting"]
-    assert [row[1]["value"] for row in ranking] == [r["code"] for r in data["priorities"]["rows"]]
-    assert [row[0]["value"] for row in ranking] == [r["schemes"][main]["rank"] for r in data["priorities"]["rows"]]
+    assert [row[0]["value"] for row in ranking] == [r["code"] for r in data["priorities"]["rows"]]
+    assert [row[1]["value"] for row in ranking] == [r["schemes"][main]["rank"] for r in data["priorities"]["rows"]]
     assert [row[3]["value"] for row in ranking] == [r["schemes"][main]["interval"] for r in data["priorities"]["rows"]]
     disagree = _block(summary, headings["Where stakeholder groups disagree"])
     assert disagree["list"]  # the demo's groups do not want the same things

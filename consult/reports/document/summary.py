@@ -107,8 +107,9 @@ def _took_part(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
             continue
         line = [cell(row["key"], labels.group(row["key"]), header=True)]
         for kind in kinds:
-            line += labels.guard.cells(row[kind], [count_cell(row[kind], f"summary.group.{row['key']}.{kind}"),
-                                                   percent_cell(row[f"{kind}_percent"])])
+            prefix = f"summary.group.{row['key']}.{kind}"
+            line += labels.guard.cells(row[kind], [count_cell(row[kind], prefix),
+                                                   percent_cell(row[f"{kind}_percent"], f"{prefix}_percent")])
         rows.append(line)
     columns = [(_("Stakeholder group"), False)] + [(text, True) for kind in kinds for text in titles[kind]]
     return {"heading": _("Who took part"), "paragraphs": [told, representative],
@@ -130,9 +131,9 @@ def _priorities(data: dict[str, Any], labels: Labels) -> list[dict[str, Any]]:
         return [{"heading": _("The priorities in order"),
                  "paragraphs": [_("The priority vote's results have not been calculated.")]}]
     main = p["weighting"]
-    rows = [[count_cell(r["schemes"][main]["rank"], f"summary.priorities.{r['code']}.rank"),
-             cell(r["code"], labels.priority(r["code"]), header=True),
-             percent_cell(r["schemes"][main]["share"]),
+    rows = [[cell(r["code"], labels.priority(r["code"]), header=True),
+             count_cell(r["schemes"][main]["rank"], f"summary.priorities.{r['code']}.rank"),
+             percent_cell(r["schemes"][main]["share"], f"summary.priorities.{r['code']}.share"),
              cell(r["schemes"][main]["interval"], settled_text(r["schemes"][main]["interval"]),
                   figure=f"summary.priorities.{r['code']}.settled")] for r in p["rows"]]
     paragraphs = [_("In order of their share of the total score, counted with \"%(scheme)s\".",
@@ -143,7 +144,7 @@ def _priorities(data: dict[str, Any], labels: Labels) -> list[dict[str, Any]]:
                             "came in is given."))
     blocks = [{"heading": _("The priorities in order"), "paragraphs": paragraphs,
                "table": table("summary-priorities", _("The priorities in order"),
-                              [(_("Place"), True), (_("Priority"), False), (_("Share"), True),
+                              [(_("Priority"), False), (_("Place"), True), (_("Share"), True),
                                (_("How settled"), False)], rows)}]
     tipping = tipping_block(p, labels)
     if tipping and p["tipping"]["weighted"]:
