@@ -3,8 +3,6 @@
 import copy
 
 import pytest
-from factories import PASSWORD, login, make_ballot, make_consultation, make_locality, make_stakeholder_group
-from factories import make_results_snapshot, make_user
 
 from consult.core.privacy import min_public_count
 from consult.extensions import db
@@ -12,6 +10,16 @@ from consult.voting.disagreement import disagreement, group_places, places_from_
 from consult.voting.open_data import document_bytes
 from consult.voting.open_data_check import OpenDataError, verify
 from consult.voting.results import latest_snapshot, open_data
+from factories import (
+    PASSWORD,
+    login,
+    make_ballot,
+    make_consultation,
+    make_locality,
+    make_results_snapshot,
+    make_stakeholder_group,
+    make_user,
+)
 
 CODES = ["A", "B", "C", "D"]
 
