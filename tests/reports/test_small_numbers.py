@@ -99,13 +99,15 @@ def test_the_public_spreadsheet_says_fewer_than_5_and_keeps_the_totals(client, p
     assert rows["Carers"][:5] == ("Carers", "fewer than 5", "fewer than 5", "fewer than 5", "fewer than 5")
     assert rows["Bigtown"][1] == "fewer than 5"
     channels = {"Online", "Paper form", "At a meeting", "Imported"}  # how people took part is not who they are
-    for sheet in ("Participation", "Representativeness", "Themes", "Summary"):
+    for sheet in ("Participation", "Representativeness", "Themes"):
         for row in book[sheet].iter_rows(values_only=True):
             # Populations are large; no count of 1 to 4 people is left in a people column.
             people = row[2:] if sheet == "Themes" else row[1:]  # a theme's total is a whole-consultation total
             if row[0] not in channels:
                 assert not any(isinstance(v, int) and 0 < v < 5 for v in people), (sheet, row)
     summary = [row for row in book["Summary"].iter_rows(values_only=True)]
+    # The summary's table of who took part follows the same rule (its other tables are places, not people).
+    assert [row[:3] for row in summary if row[0] == "Carers"] == [("Carers", "fewer than 5", "fewer than 5")]
     glance = [row for row in book["About the figures"].iter_rows(values_only=True)]
     assert ("Survey responses", 6) in [row[:2] for row in glance]
     assert any(row[0] and "fewer than 5" in str(row[0]) for row in summary)  # the sheet says why
