@@ -42,7 +42,7 @@ demo: install
 	$(FLASK) demo
 
 # Debian packages the tests need: Chromium for the browser tests, Pango/HarfBuzz for WeasyPrint's PDFs.
-SYSTEM_PACKAGES = chromium fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+SYSTEM_PACKAGES = chromium fonts-noto-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); 	if [ -n "$$missing" ]; then 	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get update -qq && 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; 	  else echo "The tests need these Debian packages: sudo apt-get install $$missing" >&2; exit 1; fi; fi
