@@ -59,7 +59,7 @@ def bar_chart(*, chart_id: str, title: str, description: str, categories: Sequen
     height = max(int(y), LABEL_HEIGHT)
     svg = (f'<svg class="app-chart" id="{escape(chart_id)}" role="img" aria-labelledby="{title_id} {desc_id}" '
            f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" focusable="false" '
-           f'xmlns="http://www.w3.org/2000/svg" font-family="Arial, \'Noto Sans\', \'Noto Naskh Arabic\', sans-serif" '
+           f'xmlns="http://www.w3.org/2000/svg" font-family="Arial,\'Noto Sans\',\'Noto Naskh Arabic\',sans-serif" '
            f'font-size="14">'
            f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(description)}</desc>'
            + "".join(parts) + "</svg>")

@@ -73,6 +73,6 @@ def test_the_report_on_screen_opens_with_its_findings_in_every_language(page, wo
         assert page.get_attribute("html", "dir") == direction
         sections = page.locator("section.app-report__section h2").all_inner_texts()
         assert sections[0] == page.inner_text("#report-contents + ol li:first-child a")
-        assert page.locator("#summary").is_visible() and page.locator("#disagreement").count() == 1
-        assert page.locator("#over-time-days").count() == 0  # the days are in the spreadsheet
+        assert page.locator("#summary").is_visible() and page.locator("#table-disagreement").count() == 1
+        assert page.locator("#table-over-time-days").count() == 0  # the days are in the spreadsheet
         page.axe()

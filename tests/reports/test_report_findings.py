@@ -108,16 +108,17 @@ def test_detail_is_in_its_place(carers):
     assert html.index('id="representativeness"') < html.index('id="method"')
     assert len(set(re.findall(r' id="([^"]+)"', html))) == len(re.findall(r' id="([^"]+)"', html)), ids
     # Participation by day is in the spreadsheet, not on pages of daily rows.
-    assert 'id="over-time-days"' not in html and 'id="chart-over-time-weeks"' in html
+    assert 'id="table-over-time-days"' not in html and 'id="chart-over-time-weeks"' in html
     book = load_workbook(io.BytesIO(services.render(snapshot, "xlsx", "en")))
     assert any(row[0] == "Ballots each day" for row in book["Over time"].iter_rows(values_only=True) if row)
     # One representativeness table per question about people, not one per locality per question.
-    assert len(re.findall(r'<table[^>]* id="rep-age_band"', html)) == 1
-    assert not re.search(r'<table[^>]* id="rep-age_band-', html)
+    assert len(re.findall(r'<table[^>]* id="table-rep-age_band"', html)) == 1
+    assert not re.search(r'<table[^>]* id="table-rep-age_band-', html)
     # A page for each locality, each starting a new page in print.
     for code in snapshot.data["localities"]:
         assert f'id="locality-{code}"' in html
-    assert html.count("app-report__section--page-break") == len(snapshot.data["localities"]) + 2  # easy read, method
+    breaks = re.findall(r'<section class="[^"]*app-report__section--page-break', html)
+    assert len(breaks) == len(snapshot.data["localities"]) + 2  # and the easy read, and the method
 
 
 def test_a_question_nobody_answered_is_named_once_not_tabled():
