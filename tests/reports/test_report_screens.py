@@ -188,6 +188,8 @@ def test_the_live_view_counts_people_now_and_flags_under_represented_groups(app,
     # Staff see figures about fewer than 5 people, marked, and are told why.
     assert f'data-figure="participation.stakeholder_group.{parts["carer"].code}.responses">3<span' in html
     assert "shown because you are staff" in html
+    # No spreadsheet sits beside the live figures, so the weekly and daily tables are on the page.
+    assert 'id="table-over-time-weeks"' in html and 'id="table-over-time-days"' in html
     # Nobody aged 18 to 24 answered, but three answers in Bigtown are too few to say so.
     big = parts["big"].code
     assert f'data-figure="representativeness.age_band.{big}.18_24.under">Too few to say<' in html
