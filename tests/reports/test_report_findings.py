@@ -68,7 +68,7 @@ def test_the_first_section_states_the_ranking_its_settledness_the_disagreement_a
     top = max(tally, key=tally.get)
     name = next(r["name"] for r in data["themes"]["rows"] if r["name"]["en"] == top)
     assert name.get(locale, name["en"]) in themes and str(tally[top]) in themes
-    assert f"/c/{consultation.slug}/you-said-we-did" in _block(summary, headings["What happens next"])["paragraphs"][1]
+    assert f"/c/{consultation.slug}/you-said-we-did" in _block(summary, headings["What happens next"])["paragraphs"][0]
 
 
 def test_the_summary_names_what_the_tables_flag_and_nothing_else(carers):
@@ -118,7 +118,7 @@ def test_detail_is_in_its_place(carers):
     for code in snapshot.data["localities"]:
         assert f'id="locality-{code}"' in html
     breaks = re.findall(r'<section class="[^"]*app-report__section--page-break', html)
-    assert len(breaks) == len(snapshot.data["localities"]) + 2  # and the easy read, and the method
+    assert len(breaks) == len(snapshot.data["localities"]) + 2  # and the summary, and the method
 
 
 def test_a_question_nobody_answered_is_named_once_not_tabled():
@@ -175,3 +175,24 @@ def test_a_facilitator_chooses_answers_to_quote_under_their_themes(client):
     document = build_document(_report(consultation).data, locale="en")
     quotes = [q for b in _section(document, "themes")["blocks"] for q in b.get("quotes") or []]
     assert [q["text"] for q in quotes] == ["The bus is gone"] and quotes[0]["by"] == "Carers, Bigtown"
+
+
+@pytest.mark.parametrize("locale", ["en", "cy", "ur"])
+def test_the_printed_summary_is_one_page_with_the_ranking_disagreement_and_themes(carers, locale):
+    import pypdfium2 as pdfium
+
+    _consultation, snapshot = carers
+    pdf = pdfium.PdfDocument(services.render(snapshot, "pdf", locale))
+    pages = [" ".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf))]
+    with force_locale(locale):
+        wanted = [_(text) for text in ("The priorities in order", "Where stakeholder groups disagree",
+                                       "What people wrote", "What happens next")]
+        summary, easy = _("Summary"), _("Summary in easy read")
+    first = next(i for i, text in enumerate(pages) if text.startswith(summary) and not text.startswith(easy))
+    assert first == 2  # after the cover, and the contents
+    page = pages[first]
+    assert all(heading in page for heading in wanted), (locale, page)
+    titles = snapshot.data["priorities"]["titles"]
+    top = snapshot.data["priorities"]["rows"][0]["code"]
+    assert titles[top].get(locale, titles[top]["en"]) in page
+    assert "you-said-we-did" in page  # the last thing the summary says (Urdu may wrap the address)

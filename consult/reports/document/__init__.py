@@ -12,8 +12,9 @@ participation (at a glance, who took part, over time), representativeness, local
 labels are what they are built of.
 
 Besides headings, paragraphs, lists, charts and tables, a section may say `page_break` (it starts a new page in
-print and in Word) and `appendix`; a block may say `spreadsheet_only` (its table is in the XLSX only: the HTML,
-PDF and Word documents leave the block out) and carry `quotes` ([{"text", "by"}]: answers quoted as written).
+print and in Word), `appendix`, and `compact` (printed close, to fit a page: the summary); a block may say
+`spreadsheet_only` (its table is in the XLSX only: the HTML, PDF and Word documents leave the block out) and
+carry `quotes` ([{"text", "by"}]: answers quoted as written).
 """
 
 from __future__ import annotations

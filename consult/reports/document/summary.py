@@ -22,6 +22,8 @@ from consult.voting.top import top_cutoff
 
 #: Themes the summary names.
 THEMES_NAMED = 3
+#: Tipping points the summary names (the nearest; every group's are in the vote's section).
+SUMMARY_TIPPING = 1
 
 
 def shown_groups(data: dict[str, Any], labels: Labels) -> list[str]:
@@ -57,6 +59,8 @@ def disagreement_lines(d: dict[str, Any], labels: Labels) -> list[str]:
 def _asked(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
     consultation = data["consultation"]
     paragraphs = [text for text in [labels.content(consultation.get("summary"))] if text]
+    if paragraphs:  # the consultation says what it asks in its own words
+        return {"heading": _("What was asked"), "paragraphs": paragraphs}
     if data["has_survey"] and data["has_vote"]:
         paragraphs.append(_("People were asked to answer a survey and to vote on which priorities matter most."))
     elif data["has_vote"]:
@@ -136,22 +140,21 @@ def _priorities(data: dict[str, Any], labels: Labels) -> list[dict[str, Any]]:
              percent_cell(r["schemes"][main]["share"], f"summary.priorities.{r['code']}.share"),
              cell(r["schemes"][main]["interval"], settled_text(r["schemes"][main]["interval"]),
                   figure=f"summary.priorities.{r['code']}.settled")] for r in p["rows"]]
-    paragraphs = [_("In order of their share of the total score, counted with \"%(scheme)s\".",
+    paragraphs = [_("Counted with \"%(scheme)s\". \"Settled\": the same place in at least 90 of 100 recounts of "
+                    "random samples of each group's ballots; otherwise, the places it came between.",
+                    scheme=labels.schemes.get(main, main)) if p["resamples"] else
+                  _("In order of their share of the total score, counted with \"%(scheme)s\".",
                     scheme=labels.schemes.get(main, main))]
-    if p["resamples"]:
-        paragraphs.append(_("\"Settled\" means the priority came in the same place in at least 90 of every 100 "
-                            "recounts of a random sample of each group's ballots; otherwise the range of places it "
-                            "came in is given."))
     blocks = [{"heading": _("The priorities in order"), "paragraphs": paragraphs,
                "table": table("summary-priorities", _("The priorities in order"),
                               [(_("Priority"), False), (_("Place"), True), (_("Share"), True),
                                (_("How settled"), False)], rows)}]
     tipping = tipping_block(p, labels)
     if tipping and p["tipping"]["weighted"]:
-        near = nearest(tipping["tipping"], labels.group, labels.priority)
+        near = nearest(tipping["tipping"], labels.group, labels.priority, limit=SUMMARY_TIPPING)
         blocks.append({"heading": tipping["heading"], "list": near or None, "paragraphs": [
-            _("The changes of one group's weight nearest the weights agreed that would change the first place or "
-              "the top priorities (every group's are in \"Priority vote\"):") if near else
+            _("The nearest change of one group's weight that would change the first place or the top "
+              "priorities:") if near else
             _("No stakeholder group's weight would have to move by less than half before the first place or the "
               "top priorities changed.")]})
     elif tipping:
@@ -163,7 +166,9 @@ def _disagree(data: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
     d = group_disagreement(data, labels)
     if d is None:
         return None
-    said = disagreement_lines(d, labels) if len(d["groups"]) > 1 else []
+    # The two widest, and the named pair's widest: every priority's places are in "Priority vote".
+    brief = dict(d, widest=d["widest"][:2], pair_widest=d["pair_widest"][:1])
+    said = disagreement_lines(brief, labels) if len(d["groups"]) > 1 else []
     return {"heading": _("Where stakeholder groups disagree"), "paragraphs": [overview(d)], "list": said or None}
 
 
@@ -195,21 +200,19 @@ def hear_back_path(data: dict[str, Any]) -> str:
 
 
 def _next(data: dict[str, Any]) -> dict[str, Any]:
+    """Dates, who decides, and where everyone hears back, in one paragraph."""
     consultation = data["consultation"]
-    closes = when_text(consultation["closes_at"])
-    status = consultation["status"]
-    if status == "published":
-        first = _("The results have been published. Commissioners now decide on each priority and say why.")
-    elif status == "closed":
-        first = _("The consultation closed on %(date)s. Next, the results are published; then commissioners "
-                  "decide on each priority and say why.", date=closes)
+    kw = {"date": when_text(consultation["closes_at"]), "path": hear_back_path(data)}
+    if consultation["status"] == "published":
+        text = _("The results are published. Commissioners decide on each priority and say why, on the "
+                 "\"You said, we did\" page: %(path)s.", **kw)
+    elif consultation["status"] == "closed":
+        text = _("Closed on %(date)s. Once the results are published, commissioners decide on each priority and "
+                 "say why, on the \"You said, we did\" page: %(path)s.", **kw)
     else:
-        first = _("The consultation closes on %(date)s. Then the results are published, and commissioners decide "
-                  "on each priority and say why.", date=closes)
-    return {"heading": _("What happens next"),
-            "paragraphs": [first, _("Everyone can read what was decided about each priority, and why, on the "
-                                    "consultation's \"You said, we did\" page: %(path)s.",
-                                    path=hear_back_path(data))]}
+        text = _("Closes on %(date)s. Once the results are published, commissioners decide on each priority and "
+                 "say why, on the \"You said, we did\" page: %(path)s.", **kw)
+    return {"heading": _("What happens next"), "paragraphs": [text]}
 
 
 def summary_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
@@ -223,7 +226,8 @@ def summary_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
     if themes:
         blocks.append(themes)
     blocks.append(_next(data))
-    return {"id": "summary", "title": _("Summary"), "sheet": _("Summary"), "paragraphs": [], "blocks": blocks}
+    return {"id": "summary", "title": _("Summary"), "sheet": _("Summary"), "paragraphs": [], "blocks": blocks,
+            "page_break": True, "compact": True}
 
 
 def easy_read_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
@@ -258,4 +262,4 @@ def easy_read_section(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
                                   _("They will say why."),
                                   _("You can read what they decided here: %(path)s", path=hear_back_path(data))]})
     return {"id": "easy-read", "title": _("Summary in easy read"), "sheet": _("Easy read"),
-            "paragraphs": paragraphs, "blocks": blocks, "page_break": True}
+            "paragraphs": paragraphs, "blocks": blocks}
