@@ -202,6 +202,7 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
     first, by the same service the tally job runs, so the report never shows older figures than its own.
     After publication the published snapshot is used as it is.
     """
+    from consult.voting.disagreement import snapshot_places
     from consult.voting.models import Ballot
     from consult.voting.results import compute_results, latest_snapshot
     from consult.voting.tipping import from_snapshot
@@ -247,20 +248,10 @@ def vote_results_source(consultation: Consultation, *, job_id: str | None = None
         "level": data.get("level"),
         # None for a snapshot older than the aggregate table (version 1).
         "tipping": from_snapshot(data),
-        "group_places": _group_places(data),
+        "group_places": snapshot_places(data),
         "compare": list(data.get("compare") or current_app.config["COMPARE_GROUPS"]),
         "open_data": _open_data_reference(consultation),
     }
-
-
-def _group_places(data: dict[str, Any]) -> dict[str, dict[str, int]] | None:
-    """Each stakeholder group's own places (consult.voting.disagreement), from the snapshot's aggregate table."""
-    from consult.voting.disagreement import places_from_table
-    from consult.voting.tipping import overall_table
-
-    if data.get("aggregate") is None:
-        return None
-    return places_from_table(data["priorities"], *overall_table(data["aggregate"], data["groups"]))
 
 
 def _open_data_reference(consultation: Consultation) -> dict[str, str] | None:

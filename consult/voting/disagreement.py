@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from consult.voting.tally import competition_ranks
+from consult.voting.tipping import overall_table
 
 #: A spread or gap of this many places or more is a disagreement worth naming in a summary.
 NOTABLE = 2
@@ -38,6 +39,16 @@ def places_from_table(priority_codes: Sequence[str], sums: Mapping[tuple[str, st
     for (g, p), value in sums.items():
         points.setdefault(g, {})[p] = value
     return group_places(priority_codes, points, counts)
+
+
+def snapshot_places(data: Mapping[str, Any], locality: str | None = None) -> dict[str, dict[str, int]] | None:
+    """group_places from a results snapshot's stored aggregate table, for all localities or one; None for a
+    snapshot kept before the aggregate table was (version 1)."""
+    aggregate = data.get("aggregate")
+    if aggregate is None:
+        return None
+    tables = aggregate if locality is None else {locality: aggregate.get(locality, {"sums": {}, "counts": {}})}
+    return places_from_table(data["priorities"], *overall_table(tables, data["groups"]))
 
 
 def disagreement(priority_codes: Sequence[str], places: Mapping[str, Mapping[str, int]], *,

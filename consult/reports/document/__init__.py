@@ -43,8 +43,9 @@ def build_document(data: dict[str, Any], *, locale: str, audience: str = "full",
                    sections: tuple[str, ...] = SECTIONS) -> dict[str, Any]:
     """The report in one language for one audience ("full" or "public"): title, and its sections in order.
 
-    `sections` picks some of SECTIONS (the live participation view shows the first four). Figures about too
-    few people are hidden for the public and marked for staff (cells.Guard); `notice` says which, if any."""
+    `sections` picks some of SECTIONS, or "glance" (the live participation view shows the glance, participation,
+    over time and representativeness). Figures about too few people are hidden for the public and marked for
+    staff (cells.Guard); `notice` says which, if any."""
     labels = Labels(data, locale, audience)
     makers = {"glance": lambda: [glance_section(data, labels)],
               "summary": lambda: [summary_section(data, labels)],

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from consult.reports.document.cells import cell, count_cell, count_text, table
 from consult.reports.document.labels import Labels
-from consult.reports.document.summary import top_theme_rows
+from consult.reports.document.summary import flagged_names, top_theme_rows
 from consult.voting.disagreement_text import names_list
 
 
@@ -49,20 +49,6 @@ def _places_block(data: dict[str, Any], labels: Labels, code: str, voters: int) 
                            rows)}
 
 
-def _flags(data: dict[str, Any], labels: Labels, code: str) -> list[str]:
-    """The bands of this locality flagged as under-represented, and the locality itself where it is."""
-    names = []
-    for item in data["representativeness"]["under_represented"]:
-        if item.get("locality") != code:
-            continue
-        name = (_("This locality as a whole") if item["kind"] == "locality" else
-                _("%(what)s: %(band)s", what=labels.band_types[item["band_type"]],
-                  band=labels.band(item["band_type"], item["band"])))
-        if name not in names:
-            names.append(name)
-    return names
-
-
 def locality_sections(data: dict[str, Any], labels: Labels) -> list[dict[str, Any]]:
     by_locality = {row["key"]: row for row in data["participation"]["by"].get("locality", [])}
     margin = f"{data['representativeness']['margin']:g}"
@@ -80,7 +66,7 @@ def locality_sections(data: dict[str, Any], labels: Labels) -> list[dict[str, An
             blocks.append({"heading": _("What people here wrote about most"),
                            "paragraphs": [names_list(themes) if themes else _("No written answers from here have "
                                                                                "been tagged with themes yet.")]})
-        flagged = _flags(data, labels, code)
+        flagged = flagged_names(data, labels, code)
         blocks.append({"heading": _("How representative"), "paragraphs": [
             _("Fewer took part than their share of this locality's population, by more than %(points)s percentage "
               "points: %(names)s.", points=margin, names=names_list(flagged)) if flagged else

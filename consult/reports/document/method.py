@@ -11,6 +11,7 @@ from consult.core.privacy import min_public_count
 from consult.reports.document.cells import cell, count_cell, table
 from consult.reports.document.labels import Labels
 from consult.reports.document.participation import glance_blocks
+from consult.voting.disagreement import NOTABLE
 from consult.voting.tipping_text import weight_text
 
 
@@ -51,7 +52,8 @@ def _checking_block(p: dict[str, Any]) -> dict[str, Any] | None:
                             "that range of places in 90 out of 100 counts.", n=f"{p['resamples']:,}"))
     paragraphs.append(_("Where stakeholder groups disagree: each group's own places come from its ballots alone, so "
                         "they are the same under every weighting scheme. A priority's places apart are its lowest "
-                        "place among the groups less its highest; the summary names those 2 or more places apart."))
+                        "place among the groups less its highest; the summary names those %(n)s or more places "
+                        "apart.", n=NOTABLE))
     if p.get("open_data"):
         paragraphs.append(_("Anyone can check these figures once they are published: the open data they come from "
                             "is at %(path)s (also as CSV), and the SHA-256 fingerprint of that JSON file is "

@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from consult.core.privacy import too_few
 from consult.reports.document.cells import cell, chart, count_cell, percent_cell, percent_text, table, when_text
 from consult.reports.document.labels import Labels
+from consult.voting.disagreement import disagreement
+from consult.voting.disagreement_text import lines
 from consult.voting.tipping import without
 from consult.voting.tipping_text import intro, sentences
 
@@ -39,21 +41,49 @@ def tipping_block(p: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
     tipping = p.get("tipping")
     if not tipping:
         return None
-    if labels.guard.public:
-        # As on the public results page: no tipping point of a group the public does not see on its own.
-        open_data = p.get("open_data")
-        hidden = (set(open_data.get("hidden_groups", [])) if open_data else
-                  {g for g, n in p.get("ballots_by_group", {}).items() if too_few(n)})
-        labels.guard.hid = labels.guard.hid or any(point["group"] in hidden for point in tipping["groups"])
+    # As on the public results page: no tipping point of a group the public does not see on its own.
+    hidden = hidden_groups(p, labels, [point["group"] for point in tipping["groups"]])
+    if hidden:
         tipping = without(tipping, hidden)
     return {"heading": _("How much rests on the weights"), "paragraphs": [intro(tipping)],
             "list": sentences(tipping, labels.group, labels.priority), "tipping": tipping}
 
 
+def hidden_groups(p: dict[str, Any], labels: Labels, groups: list[str]) -> set[str]:
+    """Those of `groups` this audience may not see on their own: none for staff; for the public, the groups the
+    open data pools (so that a group's figures can't be had by subtraction), or, for results kept before the
+    open data was, groups with too few ballots. Leaving any out is noted for the document's notice."""
+    if not labels.guard.public:
+        return set()
+    open_data = p.get("open_data")
+    pooled = (set(open_data.get("hidden_groups", [])) if open_data else
+              {g for g, n in p.get("ballots_by_group", {}).items() if too_few(n)})
+    hidden = pooled & set(groups)
+    labels.guard.hid = labels.guard.hid or bool(hidden)
+    return hidden
+
+
+def shown_groups(data: dict[str, Any], labels: Labels) -> list[str]:
+    """The stakeholder groups with places of their own that this audience sees on their own."""
+    p = data["priorities"]
+    groups = list(p.get("group_places") or {})
+    hidden = hidden_groups(p, labels, groups)
+    return [g for g in groups if g not in hidden]
+
+
+def group_disagreement(data: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
+    """consult.voting.disagreement for the groups this audience sees, in the consultation's group order."""
+    p = data["priorities"]
+    if not p or not p.get("group_places"):
+        return None
+    shown = set(shown_groups(data, labels))
+    order = [g for g in data["groups"] if g in shown] + sorted(shown - set(data["groups"]))
+    return disagreement([r["code"] for r in p["rows"]], {g: p["group_places"][g] for g in shown}, groups=order,
+                        pair=p.get("compare"))
+
+
 def _disagreement_block(data: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
     """Each priority's place overall and in each stakeholder group's own ballots, and how far apart they are."""
-    from consult.reports.document.summary import disagreement_lines, group_disagreement
-
     d = group_disagreement(data, labels)
     if d is None or len(d["groups"]) < 2:
         return None
@@ -76,7 +106,7 @@ def _disagreement_block(data: dict[str, Any], labels: Labels) -> dict[str, Any] 
             "paragraphs": [_("Each group's own places come from its own ballots only, before any weighting: the "
                              "same under every weighting scheme. \"Places apart\" is the lowest place less the "
                              "highest.")],
-            "list": disagreement_lines(d, labels) or None,
+            "list": lines(d, labels.group, labels.priority) or None,
             "table": table("disagreement", _("Place of each priority in each stakeholder group's own ballots"),
                            columns, rows)}
 

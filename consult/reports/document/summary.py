@@ -11,11 +11,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from consult.core.privacy import too_few
 from consult.reports.document.cells import cell, count_cell, count_text, percent_cell, table, when_text
 from consult.reports.document.labels import Labels
-from consult.reports.document.priorities import tipping_block
-from consult.voting.disagreement import disagreement
+from consult.reports.document.priorities import group_disagreement, tipping_block
 from consult.voting.disagreement_text import lines, names_list, overview
 from consult.voting.tipping_text import nearest
 from consult.voting.top import top_cutoff
@@ -24,36 +22,6 @@ from consult.voting.top import top_cutoff
 THEMES_NAMED = 3
 #: Tipping points the summary names (the nearest; every group's are in the vote's section).
 SUMMARY_TIPPING = 1
-
-
-def shown_groups(data: dict[str, Any], labels: Labels) -> list[str]:
-    """The stakeholder groups whose own figures this audience sees: for the public, none with too few ballots
-    (the open data's rule, so that a group's places can't be had by subtraction); for staff, every group."""
-    p = data["priorities"]
-    groups = list(p.get("group_places") or {})
-    if not labels.guard.public:
-        return groups
-    open_data = p.get("open_data")
-    hidden = (set(open_data.get("hidden_groups", [])) if open_data else
-              {g for g, n in p.get("ballots_by_group", {}).items() if too_few(n)})
-    if any(g in hidden for g in groups):
-        labels.guard.hid = True
-    return [g for g in groups if g not in hidden]
-
-
-def group_disagreement(data: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
-    """consult.voting.disagreement for the groups this audience sees, in the consultation's group order."""
-    p = data["priorities"]
-    if not p or not p.get("group_places"):
-        return None
-    shown = set(shown_groups(data, labels))
-    order = [g for g in data["groups"] if g in shown] + sorted(shown - set(data["groups"]))
-    return disagreement([r["code"] for r in p["rows"]], {g: p["group_places"][g] for g in shown}, groups=order,
-                        pair=p.get("compare"))
-
-
-def disagreement_lines(d: dict[str, Any], labels: Labels) -> list[str]:
-    return lines(d, labels.group, labels.priority)
 
 
 def _asked(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
@@ -70,14 +38,20 @@ def _asked(data: dict[str, Any], labels: Labels) -> dict[str, Any]:
     return {"heading": _("What was asked"), "paragraphs": paragraphs}
 
 
-def flagged_names(data: dict[str, Any], labels: Labels) -> list[str]:
-    """Who took part less than their share of the population by more than the margin, for all localities:
-    localities (by responses or ballots) and bands of the whole area, from the rows the tables flag."""
+def flagged_names(data: dict[str, Any], labels: Labels, locality: str | None = None) -> list[str]:
+    """Who took part less than their share of the population by more than the margin, from the rows the tables
+    flag: for all localities, the localities flagged (by responses or ballots) and the bands of the whole area;
+    for one locality, the locality itself and its own bands."""
     names = []
     for item in data["representativeness"]["under_represented"]:
         if item["kind"] == "locality":
-            name = labels.locality(item["locality"])
-        elif item.get("locality") is None:
+            if locality is None:
+                name = labels.locality(item["locality"])
+            elif item["locality"] == locality:
+                name = _("This locality as a whole")
+            else:
+                continue
+        elif item.get("locality") == locality:
             name = _("%(what)s: %(band)s", what=labels.band_types[item["band_type"]],
                      band=labels.band(item["band_type"], item["band"]))
         else:
@@ -168,7 +142,7 @@ def _disagree(data: dict[str, Any], labels: Labels) -> dict[str, Any] | None:
         return None
     # The two widest, and the named pair's widest: every priority's places are in "Priority vote".
     brief = dict(d, widest=d["widest"][:2], pair_widest=d["pair_widest"][:1])
-    said = disagreement_lines(brief, labels) if len(d["groups"]) > 1 else []
+    said = lines(brief, labels.group, labels.priority) if len(d["groups"]) > 1 else []
     return {"heading": _("Where stakeholder groups disagree"), "paragraphs": [overview(d)], "list": said or None}
 
 

@@ -17,15 +17,15 @@ from consult.core.web import form_error
 from consult.extensions import db, login_manager
 from consult.jobs import queue
 from consult.localities.models import Locality, StakeholderGroup
+from consult.voting.disagreement import disagreement, snapshot_places
+from consult.voting.disagreement_text import lines, overview
 from consult.voting.forms import BallotForm, ResultsFilterForm
 from consult.voting.models import SCHEMES
 from consult.voting.open_data import POOLED, fingerprint, hidden_groups, page_figures
 from consult.voting.permissions import can_recalculate_results
 from consult.voting.results import latest_snapshot, open_data, settled_places, share_bars
 from consult.voting.services.errors import VotingError
-from consult.voting.disagreement import disagreement, places_from_table
-from consult.voting.disagreement_text import lines, overview
-from consult.voting.tipping import from_snapshot, overall_table, without
+from consult.voting.tipping import from_snapshot, without
 from consult.voting.tipping_text import intro, sentences
 
 #: Colours for stakeholder groups' bar segments (GOV.UK palette); segments are also separated by white gaps,
@@ -153,10 +153,8 @@ def _figures(data: dict, locality: str | None, document: dict | None, *, public:
 def _staff_disagreement(data: dict, locality: str | None) -> dict | None:
     """Where the groups disagree, from the snapshot's own aggregate table (every group: staff see them all);
     None for a snapshot without one."""
-    aggregate = data.get("aggregate")
-    if aggregate is None:
+    places = snapshot_places(data, locality)
+    if places is None:
         return None
-    table = aggregate if locality is None else {locality: aggregate.get(locality, {"sums": {}, "counts": {}})}
-    places = places_from_table(data["priorities"], *overall_table(table, data["groups"]))
     return disagreement(data["priorities"], places, groups=data["groups"],
                         pair=data.get("compare") or current_app.config["COMPARE_GROUPS"])
