@@ -54,3 +54,19 @@ def test_lead_target_population_and_the_published_results_in_urdu(page):
     body = page.page.request.get(page.base_url + href).body()
     assert hashlib.sha256(body).hexdigest() in main
     assert db.session.scalar(select(Consultation.status).where(Consultation.id == saved.id)) == "published"
+
+
+def test_staff_read_where_groups_disagree_on_the_results_page_in_urdu(page):
+    """Carers and GPs place the priorities differently: the staff results page names it and tables every group's
+    own places, in a scrollable region a keyboard can reach; axe-clean, right to left, with and without JavaScript
+    (the public page of the same results pools both small groups and shows no such table)."""
+    lead = make_user(role="facilitator", email="disagree-lead@example.org")
+    consultation = make_voted_consultation(status="closed")
+    consultation.lead = lead
+    db.session.commit()
+    sign_in(page, lead.email)
+    page.visit(f"/consultations/{consultation.id}/results?lang=ur")
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert "جہاں اسٹیک ہولڈر گروپوں میں اختلاف ہے" in page.inner_text("#disagreement")
+    region = page.locator("[role=region][aria-labelledby=disagreement-caption]")
+    assert region.get_attribute("tabindex") == "0" and page.locator("#disagreement-table tbody tr").count() == 5
